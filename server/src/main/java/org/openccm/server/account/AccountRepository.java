@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.openccm.server.account;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+@Repository
+public class AccountRepository {
+    private final JdbcClient jdbc;
+
+    AccountRepository(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public record Account(UUID id, String name, Instant createdAt) {}
+
+    /** An account together with the caller's role in it. */
+    public record Membership(Account account, Role role) {}
+
+    public boolean nameTaken(String name) {
+        return jdbc.sql("SELECT EXISTS (SELECT 1 FROM accounts WHERE lower(name) = lower(?))")
+                .param(name)
+                .query(Boolean.class)
+                .single();
+    }
+
+    public void insert(Account a) {
+        jdbc.sql("INSERT INTO accounts (id, name, created_at) VALUES (?,?,?)")
+                .params(a.id(), a.name(), Timestamp.from(a.createdAt()))
+                .update();
+    }
+
+    public List<Membership> membershipsOf(UUID userId) {
+        return jdbc.sql("SELECT a.id, a.name, a.created_at, m.role FROM accounts a"
+                        + " JOIN account_members m ON m.account_id = a.id WHERE m.user_id = ? ORDER BY lower(a.name)")
+                .param(userId)
+                .query((rs, n) -> new Membership(
+                        new Account(
+                                rs.getObject("id", UUID.class),
+                                rs.getString("name"),
+                                rs.getTimestamp("created_at").toInstant()),
+                        Role.valueOf(rs.getString("role"))))
+                .list();
+    }
+
+    public Optional<Membership> membership(UUID userId, UUID accountId) {
+        return membershipsOf(userId).stream()
+                .filter(m -> m.account().id().equals(accountId))
+                .findFirst();
+    }
+}

@@ -1,0 +1,257 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.openccm.server.account;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.openccm.server.account.AccountRepository.Account;
+import org.openccm.server.account.AccountRepository.Membership;
+import org.openccm.server.account.ApiKeyRepository.ApiKey;
+import org.openccm.server.account.UserRepository.User;
+import org.openccm.server.error.Conflict;
+import org.openccm.server.error.InvalidField;
+import org.openccm.server.error.NotFound;
+import org.openccm.server.error.Unauthenticated;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.security.crypto.factory.PasswordEncoderFactories;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/** Log-in, sessions, accounts, members and API keys. */
+@Service
+public class AccountService {
+    private final UserRepository users;
+    private final AccountRepository accounts;
+    private final SessionRepository sessions;
+    private final ApiKeyRepository apiKeys;
+    private final SessionTokens tokens;
+    private final Clock clock;
+    private final Duration tokenTtl;
+    // bcrypt through Spring's delegating encoder: the "{bcrypt}" prefix lets the algorithm be upgraded later.
+    private final PasswordEncoder passwords = PasswordEncoderFactories.createDelegatingPasswordEncoder();
+    // Checked against when the email is unknown, so a wrong email costs as long as a wrong password.
+    private final String unknownUserHash = passwords.encode(Credentials.randomSecret());
+
+    AccountService(
+            UserRepository users,
+            AccountRepository accounts,
+            SessionRepository sessions,
+            ApiKeyRepository apiKeys,
+            SessionTokens tokens,
+            Clock clock,
+            @Value("${openccm.auth.token-ttl}") Duration tokenTtl) {
+        this.users = users;
+        this.accounts = accounts;
+        this.sessions = sessions;
+        this.apiKeys = apiKeys;
+        this.tokens = tokens;
+        this.clock = clock;
+        this.tokenTtl = tokenTtl;
+    }
+
+    public record LoggedIn(String accessToken, UUID userId, UUID selectedAccountId, Instant expiresAt) {}
+
+    /** Checks the password and opens a session; an account is selected at once when the user has only one. */
+    @Transactional
+    public LoggedIn logIn(String email, String password) {
+        Optional<User> user = users.findByEmail(email);
+        String hash = user.map(User::passwordHash).orElse(unknownUserHash);
+        if (!passwords.matches(password, hash) || user.isEmpty()) {
+            throw new Unauthenticated("invalid email or password");
+        }
+        Instant now = clock.instant();
+        Instant expires = now.plus(tokenTtl);
+        List<Membership> memberships = accounts.membershipsOf(user.get().id());
+        UUID selected = memberships.size() == 1 ? memberships.getFirst().account().id() : null;
+        UUID sessionId = UUID.randomUUID();
+        sessions.insert(sessionId, user.get().id(), selected, now, expires);
+        users.recordLogin(user.get().id(), now);
+        return new LoggedIn(tokens.issue(user.get().id(), sessionId, now, expires), user.get().id(), selected, expires);
+    }
+
+    /** Resolves a bearer credential (session token or API key) to the caller, or empty when it is not valid. */
+    public Optional<Caller> authenticate(String bearer) {
+        Instant now = clock.instant();
+        if (bearer.startsWith(Credentials.API_KEY_PREFIX)) {
+            return apiKeys.findActiveBySecret(Credentials.sha256(bearer)).flatMap(key -> {
+                // The key never outranks its creator, and dies with the creator's membership.
+                Optional<Role> creatorRole = users.roleIn(key.accountId(), key.createdBy());
+                Optional<User> creator = users.findById(key.createdBy());
+                if (creatorRole.isEmpty() || creator.isEmpty()) {
+                    return Optional.empty();
+                }
+                apiKeys.recordUse(key.id(), now);
+                return Optional.of(new Caller(
+                        creator.get().id(),
+                        creator.get().email(),
+                        key.accountId(),
+                        Role.lower(key.role(), creatorRole.get()),
+                        null,
+                        key.id()));
+            });
+        }
+        return tokens.verify(bearer, now)
+                .flatMap(claims -> sessions.findLive(claims.sessionId(), now))
+                .flatMap(session -> users.findById(session.userId()).map(user -> {
+                    UUID account = session.selectedAccountId();
+                    Role role = account == null ? null : users.roleIn(account, user.id()).orElse(null);
+                    return new Caller(user.id(), user.email(), role == null ? null : account, role, session.id(), null);
+                }));
+    }
+
+    @Transactional
+    public Membership selectAccount(Caller caller, UUID accountId) {
+        if (caller.sessionId() == null) {
+            throw new InvalidField("account-id", "an API key is bound to its account; only sessions select accounts");
+        }
+        Membership membership =
+                accounts.membership(caller.userId(), accountId).orElseThrow(() -> new NotFound("account", accountId));
+        sessions.selectAccount(caller.sessionId(), accountId);
+        return membership;
+    }
+
+    public Optional<SessionRepository.Session> session(Caller caller) {
+        return caller.sessionId() == null ? Optional.empty() : sessions.findLive(caller.sessionId(), clock.instant());
+    }
+
+    public void terminate(Caller caller) {
+        if (caller.sessionId() != null) {
+            sessions.terminate(caller.sessionId(), clock.instant());
+        }
+    }
+
+    public List<Membership> memberships(Caller caller) {
+        return accounts.membershipsOf(caller.userId());
+    }
+
+    public Membership membership(Caller caller, UUID accountId) {
+        return accounts.membership(caller.userId(), accountId).orElseThrow(() -> new NotFound("account", accountId));
+    }
+
+    /** Any user may open a new account; they become its first ADMIN. */
+    @Transactional
+    public Membership createAccount(Caller caller, String name) {
+        String trimmed = accountName(name);
+        if (accounts.nameTaken(trimmed)) {
+            throw new Conflict("name", "an account named '" + trimmed + "' exists already");
+        }
+        Account account = new Account(UUID.randomUUID(), trimmed, clock.instant());
+        accounts.insert(account);
+        users.addMember(account.id(), caller.userId(), Role.ADMIN, account.createdAt());
+        return new Membership(account, Role.ADMIN);
+    }
+
+    public record NewMember(String email, String password, String firstName, String lastName, Role role) {}
+
+    /**
+     * Adds a member to the caller's account. A new email creates the user with the given password; an existing
+     * user is added with the role and keeps their own password.
+     */
+    @Transactional
+    public UserRepository.Member addMember(Caller caller, NewMember request) {
+        UUID account = caller.account();
+        String email = Credentials.email("user_email", request.email());
+        if (request.role() == null) {
+            throw new InvalidField("role", "required: one of " + List.of(Role.values()));
+        }
+        Optional<User> existing = users.findByEmail(email);
+        User user;
+        if (existing.isPresent()) {
+            user = existing.get();
+            if (users.roleIn(account, user.id()).isPresent()) {
+                throw new Conflict("user_email", email + " is a member of this account already");
+            }
+            if (request.password() != null) {
+                throw new InvalidField("password", "this user exists already and keeps their own password");
+            }
+        } else {
+            String password = Credentials.password("password", request.password());
+            user = new User(
+                    UUID.randomUUID(),
+                    email,
+                    passwords.encode(password),
+                    request.firstName(),
+                    request.lastName(),
+                    clock.instant(),
+                    null);
+            users.insert(user);
+        }
+        users.addMember(account, user.id(), request.role(), clock.instant());
+        return new UserRepository.Member(user, request.role());
+    }
+
+    public List<UserRepository.Member> members(Caller caller, int limit, int offset) {
+        return users.members(caller.account(), limit, offset);
+    }
+
+    public int countMembers(Caller caller) {
+        return users.countMembers(caller.account());
+    }
+
+    public User user(Caller caller) {
+        return users.findById(caller.userId()).orElseThrow(() -> new Unauthenticated("user no longer exists"));
+    }
+
+    public record CreatedApiKey(ApiKey key, String secret) {}
+
+    @Transactional
+    public CreatedApiKey createApiKey(Caller caller, String name, Role role) {
+        UUID account = caller.account();
+        if (name == null || name.isBlank() || name.length() > 100) {
+            throw new InvalidField("name", "required, at most 100 characters");
+        }
+        if (role == null) {
+            throw new InvalidField("role", "required: one of " + List.of(Role.values()));
+        }
+        if (!caller.role().includes(role)) {
+            throw new InvalidField("role", "cannot exceed your own role " + caller.role());
+        }
+        String secret = Credentials.API_KEY_PREFIX + Credentials.randomSecret();
+        ApiKey key = new ApiKey(UUID.randomUUID(), account, caller.userId(), name.trim(), role, clock.instant(), null, null);
+        apiKeys.insert(key, Credentials.sha256(secret));
+        return new CreatedApiKey(key, secret);
+    }
+
+    public List<ApiKey> apiKeys(Caller caller) {
+        return apiKeys.list(caller.account());
+    }
+
+    public void revokeApiKey(Caller caller, UUID id) {
+        UUID account = caller.account();
+        if (!apiKeys.revoke(account, id, clock.instant()) && !apiKeys.exists(account, id)) {
+            throw new NotFound("api key", id);
+        }
+    }
+
+    /** Creates the first account and its admin when the database has no user at all; used once, on first start. */
+    @Transactional
+    public boolean bootstrapFirstAdmin(String email, String password) {
+        if (!users.isEmpty()) {
+            return false;
+        }
+        String checkedEmail = Credentials.email("OPENCCM_ADMIN_EMAIL", email);
+        String checkedPassword = Credentials.password("OPENCCM_ADMIN_PASSWORD", password);
+        Instant now = clock.instant();
+        Account account = new Account(UUID.randomUUID(), "Default", now);
+        accounts.insert(account);
+        User admin = new User(UUID.randomUUID(), checkedEmail, passwords.encode(checkedPassword), null, null, now, null);
+        users.insert(admin);
+        users.addMember(account.id(), admin.id(), Role.ADMIN, now);
+        return true;
+    }
+
+    private static String accountName(String name) {
+        if (name == null || name.isBlank()) {
+            throw new InvalidField("name", "required");
+        }
+        String trimmed = name.trim();
+        if (trimmed.length() > 100) {
+            throw new InvalidField("name", "must have at most 100 characters");
+        }
+        return trimmed;
+    }
+}

@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.openccm.server.account;
+
+import org.openccm.server.error.ErrorBody;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.access.hierarchicalroles.RoleHierarchy;
+import org.springframework.security.access.hierarchicalroles.RoleHierarchyImpl;
+import org.springframework.security.config.annotation.method.configuration.EnableMethodSecurity;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+
+/**
+ * Stateless bearer authentication for /v1; who may call each handler is declared on the handler with
+ * {@code @PreAuthorize} (see {@link Roles}). Log-in and the API document are open.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableMethodSecurity
+class SecurityConfig {
+
+    @Bean
+    SecurityFilterChain api(HttpSecurity http, AccountService accounts) throws Exception {
+        http.csrf(csrf -> csrf.disable())
+                .httpBasic(basic -> basic.disable())
+                .formLogin(form -> form.disable())
+                .logout(logout -> logout.disable())
+                .requestCache(cache -> cache.disable())
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .addFilterBefore(new BearerAuthenticationFilter(accounts), AnonymousAuthenticationFilter.class)
+                .authorizeHttpRequests(auth -> auth.requestMatchers(
+                                "/v1/sys/auth", "/v1/openapi.json", "/v1/openapi.json/**", "/v1/docs", "/v1/docs/**")
+                        .permitAll()
+                        .requestMatchers("/v1/**")
+                        .authenticated()
+                        .anyRequest()
+                        .permitAll())
+                .exceptionHandling(e -> e.authenticationEntryPoint((request, response, ex) -> {
+                            response.setStatus(HttpStatus.UNAUTHORIZED.value());
+                            response.setHeader("WWW-Authenticate", "Bearer");
+                            response.setContentType(ErrorBody.PROBLEM_JSON.toString());
+                            response.getWriter()
+                                    .write(ErrorBody.of(
+                                                    HttpStatus.UNAUTHORIZED,
+                                                    "unauthenticated",
+                                                    "authentication required: log in with POST /v1/sys/auth and send"
+                                                            + " Authorization: Bearer <access_token>",
+                                                    null)
+                                            .toJson());
+                        })
+                        .accessDeniedHandler((request, response, ex) -> {
+                            response.setStatus(HttpStatus.FORBIDDEN.value());
+                            response.setContentType(ErrorBody.PROBLEM_JSON.toString());
+                            response.getWriter()
+                                    .write(ErrorBody.of(HttpStatus.FORBIDDEN, "forbidden", "access denied", null)
+                                            .toJson());
+                        }));
+        return http.build();
+    }
+
+    @Bean
+    static RoleHierarchy roleHierarchy() {
+        return RoleHierarchyImpl.withDefaultRolePrefix()
+                .role("ADMIN")
+                .implies("EDITOR")
+                .role("EDITOR")
+                .implies("VIEWER")
+                .build();
+    }
+}

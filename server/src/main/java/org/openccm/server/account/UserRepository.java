@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.openccm.server.account;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+@Repository
+public class UserRepository {
+    private final JdbcClient jdbc;
+
+    UserRepository(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public record User(
+            UUID id,
+            String email,
+            String passwordHash,
+            String firstName,
+            String lastName,
+            Instant createdAt,
+            Instant lastLoggedInAt) {}
+
+    /** A user as seen from one account: with the role there. */
+    public record Member(User user, Role role) {}
+
+    public boolean isEmpty() {
+        return jdbc.sql("SELECT NOT EXISTS (SELECT 1 FROM users)").query(Boolean.class).single();
+    }
+
+    public Optional<User> findByEmail(String email) {
+        return jdbc.sql("SELECT * FROM users WHERE lower(email) = lower(?)")
+                .param(email)
+                .query(UserRepository::user)
+                .optional();
+    }
+
+    public Optional<User> findById(UUID id) {
+        return jdbc.sql("SELECT * FROM users WHERE id = ?").param(id).query(UserRepository::user).optional();
+    }
+
+    public void insert(User u) {
+        jdbc.sql("INSERT INTO users (id, email, password_hash, first_name, last_name, created_at) VALUES (?,?,?,?,?,?)")
+                .params(u.id(), u.email(), u.passwordHash(), u.firstName(), u.lastName(), Timestamp.from(u.createdAt()))
+                .update();
+    }
+
+    public void recordLogin(UUID id, Instant at) {
+        jdbc.sql("UPDATE users SET last_logged_in_at = ? WHERE id = ?")
+                .params(Timestamp.from(at), id)
+                .update();
+    }
+
+    public Optional<Role> roleIn(UUID accountId, UUID userId) {
+        return jdbc.sql("SELECT role FROM account_members WHERE account_id = ? AND user_id = ?")
+                .params(accountId, userId)
+                .query((rs, n) -> Role.valueOf(rs.getString(1)))
+                .optional();
+    }
+
+    public void addMember(UUID accountId, UUID userId, Role role, Instant at) {
+        jdbc.sql("INSERT INTO account_members (account_id, user_id, role, created_at) VALUES (?,?,?,?)")
+                .params(accountId, userId, role.name(), Timestamp.from(at))
+                .update();
+    }
+
+    public List<Member> members(UUID accountId, int limit, int offset) {
+        return jdbc.sql("SELECT u.*, m.role FROM users u JOIN account_members m ON m.user_id = u.id"
+                        + " WHERE m.account_id = ? ORDER BY lower(u.email) LIMIT ? OFFSET ?")
+                .params(accountId, limit, offset)
+                .query((rs, n) -> new Member(user(rs, n), Role.valueOf(rs.getString("role"))))
+                .list();
+    }
+
+    public int countMembers(UUID accountId) {
+        return jdbc.sql("SELECT count(*) FROM account_members WHERE account_id = ?")
+                .param(accountId)
+                .query(Integer.class)
+                .single();
+    }
+
+    static User user(ResultSet rs, int row) throws SQLException {
+        Timestamp lastLogin = rs.getTimestamp("last_logged_in_at");
+        return new User(
+                rs.getObject("id", UUID.class),
+                rs.getString("email"),
+                rs.getString("password_hash"),
+                rs.getString("first_name"),
+                rs.getString("last_name"),
+                rs.getTimestamp("created_at").toInstant(),
+                lastLogin == null ? null : lastLogin.toInstant());
+    }
+}

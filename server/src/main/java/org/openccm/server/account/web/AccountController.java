@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.openccm.server.account.web;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.util.List;
+import java.util.UUID;
+import org.openccm.server.account.AccountRepository.Membership;
+import org.openccm.server.account.AccountService;
+import org.openccm.server.account.Caller;
+import org.openccm.server.account.Roles;
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+@Tag(name = "Accounts")
+class AccountController {
+    private final AccountService accounts;
+
+    AccountController(AccountService accounts) {
+        this.accounts = accounts;
+    }
+
+    record AccountRequest(String name) {}
+
+    record AccountResponse(UUID acctId, String name, long createdAt, List<String> roles) {
+        static AccountResponse of(Membership m) {
+            return new AccountResponse(
+                    m.account().id(),
+                    m.account().name(),
+                    m.account().createdAt().getEpochSecond(),
+                    List.of(m.role().name()));
+        }
+    }
+
+    record AccountListResponse(List<AccountResponse> items) {}
+
+    @GetMapping("/v1/accounts")
+    @PreAuthorize(Roles.USER)
+    @Operation(summary = "The accounts the logged-in user belongs to, with their role in each")
+    AccountListResponse list(@AuthenticationPrincipal Caller caller) {
+        return new AccountListResponse(
+                accounts.memberships(caller).stream().map(AccountResponse::of).toList());
+    }
+
+    @PostMapping("/v1/accounts")
+    @PreAuthorize(Roles.USER)
+    @Operation(summary = "Create an account; the caller becomes its ADMIN")
+    AccountResponse create(@AuthenticationPrincipal Caller caller, @RequestBody AccountRequest request) {
+        return AccountResponse.of(accounts.createAccount(caller, request.name()));
+    }
+
+    @GetMapping("/v1/accounts/{account-id}")
+    @PreAuthorize(Roles.USER)
+    AccountResponse get(@AuthenticationPrincipal Caller caller, @PathVariable("account-id") UUID accountId) {
+        return AccountResponse.of(accounts.membership(caller, accountId));
+    }
+}

@@ -1,0 +1,221 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.openccm.server.app;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.openccm.attestation.Platform;
+import org.openccm.server.error.Conflict;
+import org.openccm.server.error.FieldRules;
+import org.openccm.server.error.InvalidField;
+import org.openccm.server.error.NotFound;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/** Creates, changes and removes applications; every rule that ties an app's fields to its type lives here. */
+@Service
+public class AppService {
+    private final AppRepository apps;
+    private final Clock clock;
+
+    AppService(AppRepository apps, Clock clock) {
+        this.apps = apps;
+        this.clock = clock;
+    }
+
+    /** What a caller may set on an app; null means "not given" (on update: "leave as is"). */
+    public record AppFields(
+            String name,
+            String description,
+            AppType type,
+            Platform platform,
+            String inputImageName,
+            String outputImageName,
+            Integer isvprodid,
+            Integer isvsvn,
+            Long memSize,
+            Integer threads,
+            DefaultBuildSettings defaultBuildSettings,
+            List<String> allowedDomains,
+            AdvancedSettings advancedSettings,
+            Map<String, String> labels,
+            Map<String, String> customMetadata,
+            UUID groupId) {}
+
+    public App get(UUID accountId, UUID id) {
+        return apps.find(accountId, id).orElseThrow(() -> new NotFound("app", id));
+    }
+
+    public Optional<App> find(UUID accountId, UUID id) {
+        return apps.find(accountId, id);
+    }
+
+    public Optional<App> findByName(UUID accountId, String name) {
+        return apps.findByName(accountId, name);
+    }
+
+    public List<App> search(UUID accountId, AppRepository.Search search) {
+        return apps.search(accountId, search);
+    }
+
+    public int count(UUID accountId, AppRepository.Search search) {
+        return apps.count(accountId, search);
+    }
+
+    @Transactional
+    public App create(UUID accountId, UUID userId, AppFields f) {
+        AppType type = FieldRules.required("type", f.type());
+        String name = FieldRules.required("name", FieldRules.text("name", f.name(), 100));
+        Instant now = clock.instant();
+        App app = validate(new App(
+                UUID.randomUUID(),
+                accountId,
+                name,
+                f.description(),
+                type,
+                platformFor(type, f.platform()),
+                f.inputImageName(),
+                f.outputImageName(),
+                f.isvprodid(),
+                f.isvsvn(),
+                f.memSize(),
+                f.threads(),
+                DomainNames.normalize("allowed_domains", f.allowedDomains()),
+                f.defaultBuildSettings(),
+                f.advancedSettings(),
+                f.labels() == null ? Map.of() : f.labels(),
+                f.customMetadata() == null ? Map.of() : f.customMetadata(),
+                f.groupId(),
+                now,
+                now));
+        requireUniqueName(accountId, app.name(), null);
+        apps.insert(app);
+        return app;
+    }
+
+    /** Changes the given fields; an app's type and platform are fixed because its images depend on them. */
+    @Transactional
+    public App update(UUID accountId, UUID id, AppFields f) {
+        App old = get(accountId, id);
+        App changed = validate(new App(
+                old.id(),
+                accountId,
+                f.name() == null ? old.name() : FieldRules.text("name", f.name(), 100),
+                f.description() == null ? old.description() : f.description(),
+                old.type(),
+                old.platform(),
+                f.inputImageName() == null ? old.inputImageName() : f.inputImageName(),
+                f.outputImageName() == null ? old.outputImageName() : f.outputImageName(),
+                f.isvprodid() == null ? old.isvprodid() : f.isvprodid(),
+                f.isvsvn() == null ? old.isvsvn() : f.isvsvn(),
+                f.memSize() == null ? old.memSize() : f.memSize(),
+                f.threads() == null ? old.threads() : f.threads(),
+                f.allowedDomains() == null
+                        ? old.allowedDomains()
+                        : DomainNames.normalize("allowed_domains", f.allowedDomains()),
+                f.defaultBuildSettings() == null ? old.defaultBuildSettings() : f.defaultBuildSettings(),
+                f.advancedSettings() == null ? old.advancedSettings() : f.advancedSettings(),
+                f.labels() == null ? old.labels() : f.labels(),
+                f.customMetadata() == null ? old.customMetadata() : f.customMetadata(),
+                f.groupId() == null ? old.groupId() : f.groupId(),
+                old.createdAt(),
+                clock.instant()));
+        requireUniqueName(accountId, changed.name(), id);
+        apps.update(changed);
+        return changed;
+    }
+
+    /** Refused while images of the app exist: deleting them is a separate, deliberate act. */
+    @Transactional
+    public void delete(UUID accountId, UUID id) {
+        try {
+            if (!apps.delete(accountId, id)) {
+                throw new NotFound("app", id);
+            }
+        } catch (DataIntegrityViolationException imagesExist) {
+            throw new Conflict("app_id", "app " + id + " still has images; delete them first");
+        }
+    }
+
+    private void requireUniqueName(UUID accountId, String name, UUID self) {
+        apps.findByName(accountId, name)
+                .filter(existing -> !existing.id().equals(self))
+                .ifPresent(existing -> {
+                    throw new Conflict("name", "an app named '" + name + "' exists already: " + existing.id());
+                });
+    }
+
+    private static Platform platformFor(AppType type, Platform requested) {
+        return switch (type) {
+            case EDP -> {
+                Platform p = FieldRules.required("platform", requested);
+                if (p != Platform.SGX && p != Platform.NITRO) {
+                    throw new InvalidField("platform", "an EDP app runs on SGX or NITRO");
+                }
+                yield p;
+            }
+            case ENCLAVE_OS -> {
+                // The guide: "AWS Nitro Enclaves is selected by default".
+                Platform p = requested == null ? Platform.NITRO : requested;
+                if (p != Platform.SGX && p != Platform.NITRO) {
+                    throw new InvalidField("platform", "an Enclave OS app runs on SGX or NITRO");
+                }
+                yield p;
+            }
+            case ACI, AZURE_CVM, AMD_SEV_SNP, TDX -> {
+                FieldRules.absent("platform", requested, "only EDP and ENCLAVE_OS apps choose a platform");
+                yield null;
+            }
+        };
+    }
+
+    private static App validate(App a) {
+        FieldRules.text("description", a.description(), 2000);
+        FieldRules.range("isvprodid", a.isvprodid(), 0, 65535);
+        FieldRules.range("isvsvn", a.isvsvn(), 0, 65535);
+        FieldRules.range("mem_size", a.memSize(), 1L, 1L << 40);
+        FieldRules.range("threads", a.threads(), 1, 4096);
+        String input = imageName("input_image_name", a.inputImageName());
+        String output = imageName("output_image_name", a.outputImageName());
+        switch (a.type()) {
+            case ENCLAVE_OS -> {
+                FieldRules.required("input_image_name", input);
+                FieldRules.required("output_image_name", output);
+            }
+            case ACI -> {
+                FieldRules.required("input_image_name", input);
+                FieldRules.absent("output_image_name", output, "an ACI app runs its input image as it is");
+            }
+            case EDP, AZURE_CVM, AMD_SEV_SNP, TDX -> {
+                FieldRules.absent("input_image_name", input, "only ENCLAVE_OS and ACI apps have image names");
+                FieldRules.absent("output_image_name", output, "only ENCLAVE_OS apps have an output image");
+            }
+        }
+        if (a.defaultBuildSettings() != null) {
+            DefaultBuildSettings d = a.defaultBuildSettings();
+            if (d.sgx() != null) {
+                FieldRules.range("default_build_settings.sgx.isvprodid", d.sgx().isvprodid(), 0, 65535);
+                FieldRules.range("default_build_settings.sgx.mem_size", d.sgx().memSize(), 1L, 1L << 40);
+                FieldRules.range("default_build_settings.sgx.threads", d.sgx().threads(), 1, 4096);
+            }
+            if (d.nitroEnclaves() != null) {
+                FieldRules.range("default_build_settings.nitro_enclaves.cpu_count", d.nitroEnclaves().cpuCount(), 1, 4096);
+                FieldRules.range(
+                        "default_build_settings.nitro_enclaves.mem_size", d.nitroEnclaves().memSize(), 1L, 1L << 40);
+            }
+        }
+        return a;
+    }
+
+    private static String imageName(String field, String value) {
+        String name = FieldRules.text(field, value, 512);
+        if (name != null && name.chars().anyMatch(Character::isWhitespace)) {
+            throw new InvalidField(field, "an image name has no spaces");
+        }
+        return name;
+    }
+}

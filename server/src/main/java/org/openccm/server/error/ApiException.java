@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.openccm.server.error;
+
+import org.springframework.http.HttpStatus;
+
+/** A refusal with a status and a message meant for the API's user; never carries internals. */
+public abstract class ApiException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    protected ApiException(String message) {
+        super(message);
+    }
+
+    public abstract HttpStatus status();
+
+    /** A short stable code for clients, e.g. {@code invalid_field}. */
+    public abstract String code();
+
+    /** The request field the error is about, when there is one. */
+    public String field() {
+        return null;
+    }
+}

@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.openccm.server.error;
+
+import org.springframework.http.HttpStatus;
+
+/** No valid credentials: 401. The message never says whether the user exists. */
+public final class Unauthenticated extends ApiException {
+    private static final long serialVersionUID = 1L;
+
+    public Unauthenticated(String message) {
+        super(message);
+    }
+
+    @Override
+    public HttpStatus status() {
+        return HttpStatus.UNAUTHORIZED;
+    }
+
+    @Override
+    public String code() {
+        return "unauthenticated";
+    }
+}

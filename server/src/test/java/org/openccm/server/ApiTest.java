@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.openccm.server;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Base of the HTTP tests: one real server on a random port and one real PostgreSQL for the whole suite (every
+ * subclass shares this configuration, so Spring starts it once). Tests isolate their data by working in accounts
+ * they create themselves.
+ */
+@SpringBootTest(classes = OpenCcmServer.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+public abstract class ApiTest {
+    public static final String ADMIN_EMAIL = "admin@openccm.test";
+    public static final String ADMIN_PASSWORD = "first-admin-password";
+
+    @LocalServerPort
+    private int port;
+
+    protected Api api;
+
+    @DynamicPropertySource
+    static void database(DynamicPropertyRegistry registry) {
+        TestPostgres.Database db = TestPostgres.database();
+        registry.add("openccm.db.url", db::url);
+        registry.add("openccm.db.user", db::user);
+        registry.add("openccm.db.password", db::password);
+        registry.add("openccm.data-dir", ApiTest::dataDir);
+        registry.add("openccm.admin.email", () -> ADMIN_EMAIL);
+        registry.add("openccm.admin.password", () -> ADMIN_PASSWORD);
+    }
+
+    private static String dataDir() {
+        try {
+            return Files.createTempDirectory("openccm-test-data").toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @BeforeEach
+    void connect() {
+        api = new Api("http://127.0.0.1:" + port);
+    }
+
+    protected static Path vector(String relative) {
+        return org.openccm.server.TestFiles.vector(relative);
+    }
+}

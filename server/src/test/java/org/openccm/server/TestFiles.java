@@ -1,0 +1,20 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.openccm.server;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Finds the real samples in {@code ../shared/vectors} beside the checkout, read in place. */
+public final class TestFiles {
+    private TestFiles() {}
+
+    public static Path vector(String relative) {
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            Path candidate = dir.resolveSibling("shared").resolve("vectors").resolve(relative);
+            if (Files.isRegularFile(candidate)) {
+                return candidate;
+            }
+        }
+        throw new IllegalStateException("missing test vector ../shared/vectors/" + relative);
+    }
+}
