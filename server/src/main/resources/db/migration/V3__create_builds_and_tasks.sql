@@ -42,7 +42,7 @@ CREATE TABLE tasks (
     task_type          text NOT NULL CHECK (task_type IN ('BUILD_WHITELIST', 'DOMAIN_WHITELIST')),
     entity_id          uuid NOT NULL,
     app_id             uuid REFERENCES apps (id) ON DELETE CASCADE,
-    status             text NOT NULL CHECK (status IN ('PENDING', 'APPROVED', 'DENIED')),
+    status             text NOT NULL CHECK (status IN ('PENDING', 'APPROVED', 'DENIED', 'CANCELLED')),
     subject_sha256     text NOT NULL,
     description        text NOT NULL,
     requester_user_id  uuid REFERENCES users (id) ON DELETE SET NULL,

@@ -46,24 +46,31 @@ public class ApiExceptionHandler {
                 return tooLarge(tooLarge.getMessage());
             }
         }
-        Throwable cause = e.getMostSpecificCause();
-        if (cause instanceof UnrecognizedPropertyException unknown) {
-            String field = path(unknown);
-            return invalid(field, "unknown field; known fields here: " + unknown.getKnownPropertyIds());
-        }
-        if (cause instanceof InvalidFormatException format) {
-            return invalid(path(format), "expected " + describe(format.getTargetType()) + ", got " + format.getValue());
-        }
-        if (cause instanceof MismatchedInputException mismatch && !mismatch.getPath().isEmpty()) {
-            return invalid(path(mismatch), "expected " + describe(mismatch.getTargetType()));
-        }
-        if (cause instanceof StreamReadException read) {
-            return invalid("body", "not valid JSON: " + read.getOriginalMessage());
-        }
-        if (cause instanceof JacksonException json) {
-            return invalid(json.getPath().isEmpty() ? "body" : path(json), json.getOriginalMessage());
+        if (e.getMostSpecificCause() instanceof JacksonException json) {
+            return api(invalidJson(json, "body"));
         }
         return invalid("body", "a JSON body is required");
+    }
+
+    /**
+     * What was wrong with a JSON document, as an {@link InvalidField} naming the path of the bad value in the
+     * request's own snake_case names. {@code document} names the whole document (e.g. a multipart part).
+     */
+    public static InvalidField invalidJson(JacksonException e, String document) {
+        if (e instanceof UnrecognizedPropertyException unknown) {
+            return new InvalidField(path(unknown), "unknown field; known fields here: " + unknown.getKnownPropertyIds());
+        }
+        if (e instanceof InvalidFormatException format) {
+            return new InvalidField(
+                    path(format), "expected " + describe(format.getTargetType()) + ", got " + format.getValue());
+        }
+        if (e instanceof MismatchedInputException mismatch && !mismatch.getPath().isEmpty()) {
+            return new InvalidField(path(mismatch), "expected " + describe(mismatch.getTargetType()));
+        }
+        if (e instanceof StreamReadException read) {
+            return new InvalidField(document, "not valid JSON: " + read.getOriginalMessage());
+        }
+        return new InvalidField(e.getPath().isEmpty() ? document : path(e), e.getOriginalMessage());
     }
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
