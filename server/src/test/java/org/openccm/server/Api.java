@@ -56,6 +56,10 @@ public final class Api {
         return other;
     }
 
+    public String base() {
+        return base;
+    }
+
     public String token() {
         return token;
     }

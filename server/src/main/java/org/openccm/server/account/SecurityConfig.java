@@ -31,7 +31,11 @@ class SecurityConfig {
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .addFilterBefore(new BearerAuthenticationFilter(accounts), AnonymousAuthenticationFilter.class)
                 .authorizeHttpRequests(auth -> auth.requestMatchers(
-                                "/v1/sys/auth", "/v1/openapi.json", "/v1/openapi.json/**", "/v1/docs", "/v1/docs/**")
+                                "/v1/sys/auth",
+                                "/v1/openapi.json",
+                                "/v1/openapi.json/**",
+                                "/v1/docs",
+                                "/v1/swagger-ui/**")
                         .permitAll()
                         .requestMatchers("/v1/**")
                         .authenticated()
