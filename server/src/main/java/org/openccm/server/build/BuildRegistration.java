@@ -49,7 +49,7 @@ final class BuildRegistration {
         Platform platform = app.imagePlatform();
         requireAttributesOf(platform, app.type(), r.attributes());
         if (platform != Platform.SGX) {
-            String why = "only for SGX images; this is a " + app.type() + " app on " + platform;
+            String why = "only for SGX images; this app's images are " + platform;
             FieldRules.absent("mrenclave", r.mrenclave(), why);
             FieldRules.absent("mrsigner", r.mrsigner(), why);
             FieldRules.absent("isvprodid", r.isvprodid(), why);
@@ -57,7 +57,7 @@ final class BuildRegistration {
             FieldRules.absent("sigstruct", r.sigstruct() != null ? r.sigstruct() : files.sigstruct(), why);
         }
         if (platform != Platform.NITRO) {
-            String why = "only for AWS Nitro Enclaves images; this is a " + app.type() + " app on " + platform;
+            String why = "only for AWS Nitro Enclaves images; this app's images are " + platform;
             FieldRules.absent(
                     "nitro_measurements",
                     r.nitroMeasurements() != null ? r.nitroMeasurements() : files.nitroMeasurements(),
@@ -197,7 +197,7 @@ final class BuildRegistration {
         String expected = attributeKey(platform);
         if (a == null) {
             if (needsAttributes) {
-                throw new InvalidField("attributes." + expected, "required for images of a " + type + " app");
+                throw new InvalidField("attributes." + expected, "required for images of " + type + " apps");
             }
             return;
         }
@@ -212,11 +212,12 @@ final class BuildRegistration {
             if (e.getValue() != null && !e.getKey().equals(expected)) {
                 throw new InvalidField(
                         "attributes." + e.getKey(),
-                        "does not fit a " + type + " app on " + platform + "; its images take attributes." + expected);
+                        "does not fit this app (type " + type + ", platform " + platform + "); its images take attributes."
+                                + expected);
             }
         }
         if (needsAttributes && given.get(expected) == null) {
-            throw new InvalidField("attributes." + expected, "required for images of a " + type + " app");
+            throw new InvalidField("attributes." + expected, "required for images of " + type + " apps");
         }
     }
 
