@@ -27,8 +27,11 @@ public class AppService {
         this.clock = clock;
     }
 
-    /** What a caller may set on an app; null means "not given" (on update: "leave as is"). */
-    public record AppFields(
+    /**
+     * CCM's AppRequest plus {@code type} and {@code platform}, which CCM keeps elsewhere. Null means "not given"
+     * (on update: "leave as is").
+     */
+    public record AppRequest(
             String name,
             String description,
             AppType type,
@@ -67,7 +70,7 @@ public class AppService {
     }
 
     @Transactional
-    public App create(UUID accountId, UUID userId, AppFields f) {
+    public App create(UUID accountId, UUID userId, AppRequest f) {
         AppType type = FieldRules.required("type", f.type());
         String name = FieldRules.required("name", FieldRules.text("name", f.name(), 100));
         Instant now = clock.instant();
@@ -99,7 +102,7 @@ public class AppService {
 
     /** Changes the given fields; an app's type and platform are fixed because its images depend on them. */
     @Transactional
-    public App update(UUID accountId, UUID id, AppFields f) {
+    public App update(UUID accountId, UUID id, AppRequest f) {
         App old = get(accountId, id);
         App changed = validate(new App(
                 old.id(),

@@ -13,7 +13,7 @@ import org.openccm.server.app.AdvancedSettings;
 import org.openccm.server.app.App;
 import org.openccm.server.app.AppRepository;
 import org.openccm.server.app.AppService;
-import org.openccm.server.app.AppService.AppFields;
+import org.openccm.server.app.AppService.AppRequest;
 import org.openccm.server.app.AppType;
 import org.openccm.server.app.DefaultBuildSettings;
 import org.openccm.server.web.Page;
@@ -39,45 +39,6 @@ class AppController {
         this.apps = apps;
     }
 
-    /** CCM's AppRequest plus {@code type} and {@code platform}, which CCM keeps elsewhere. */
-    record AppRequest(
-            String name,
-            String description,
-            AppType type,
-            Platform platform,
-            String inputImageName,
-            String outputImageName,
-            Integer isvprodid,
-            Integer isvsvn,
-            Long memSize,
-            Integer threads,
-            DefaultBuildSettings defaultBuildSettings,
-            List<String> allowedDomains,
-            AdvancedSettings advancedSettings,
-            Map<String, String> labels,
-            Map<String, String> customMetadata,
-            UUID groupId) {
-        AppFields fields() {
-            return new AppFields(
-                    name,
-                    description,
-                    type,
-                    platform,
-                    inputImageName,
-                    outputImageName,
-                    isvprodid,
-                    isvsvn,
-                    memSize,
-                    threads,
-                    defaultBuildSettings,
-                    allowedDomains,
-                    advancedSettings,
-                    labels,
-                    customMetadata,
-                    groupId);
-        }
-    }
-
     /** CCM's AppBodyUpdateRequest (plus a rename); type and platform cannot change. */
     record AppUpdateRequest(
             String name,
@@ -94,8 +55,8 @@ class AppController {
             Map<String, String> labels,
             Map<String, String> customMetadata,
             UUID groupId) {
-        AppFields fields() {
-            return new AppFields(
+        AppRequest fields() {
+            return new AppRequest(
                     name,
                     description,
                     null,
@@ -168,7 +129,7 @@ class AppController {
     @PreAuthorize(Roles.WRITE)
     @Operation(summary = "Add an application")
     AppResponse create(@AuthenticationPrincipal Caller caller, @RequestBody AppRequest request) {
-        return AppResponse.of(apps.create(caller.account(), caller.userId(), request.fields()));
+        return AppResponse.of(apps.create(caller.account(), caller.userId(), request));
     }
 
     @GetMapping("/v1/apps")
