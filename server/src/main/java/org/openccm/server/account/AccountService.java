@@ -5,12 +5,15 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.openccm.server.account.AccountRepository.Account;
 import org.openccm.server.account.AccountRepository.Membership;
 import org.openccm.server.account.ApiKeyRepository.ApiKey;
 import org.openccm.server.account.UserRepository.User;
+import org.openccm.server.audit.Actor;
+import org.openccm.server.audit.AuditLog;
 import org.openccm.server.error.Conflict;
 import org.openccm.server.error.InvalidField;
 import org.openccm.server.error.NotFound;
@@ -29,6 +32,7 @@ public class AccountService {
     private final SessionRepository sessions;
     private final ApiKeyRepository apiKeys;
     private final SessionTokens tokens;
+    private final AuditLog audit;
     private final Clock clock;
     private final Duration tokenTtl;
     // bcrypt through Spring's delegating encoder: the "{bcrypt}" prefix lets the algorithm be upgraded later.
@@ -42,6 +46,7 @@ public class AccountService {
             SessionRepository sessions,
             ApiKeyRepository apiKeys,
             SessionTokens tokens,
+            AuditLog audit,
             Clock clock,
             @Value("${openccm.auth.token-ttl}") Duration tokenTtl) {
         this.users = users;
@@ -49,6 +54,7 @@ public class AccountService {
         this.sessions = sessions;
         this.apiKeys = apiKeys;
         this.tokens = tokens;
+        this.audit = audit;
         this.clock = clock;
         this.tokenTtl = tokenTtl;
     }
@@ -142,6 +148,7 @@ public class AccountService {
         Account account = new Account(UUID.randomUUID(), trimmed, clock.instant());
         accounts.insert(account);
         users.addMember(account.id(), caller.userId(), Role.ADMIN, account.createdAt());
+        audit.append(account.id(), caller.actor(), "account.created", "account", account.id(), Map.of("name", trimmed));
         return new Membership(account, Role.ADMIN);
     }
 
@@ -181,6 +188,8 @@ public class AccountService {
             users.insert(user);
         }
         users.addMember(account, user.id(), request.role(), clock.instant());
+        audit.append(account, caller.actor(), "member.added", "user", user.id(),
+                Map.of("email", user.email(), "role", request.role(), "new_user", existing.isEmpty()));
         return new UserRepository.Member(user, request.role());
     }
 
@@ -213,6 +222,8 @@ public class AccountService {
         String secret = Credentials.API_KEY_PREFIX + Credentials.randomSecret();
         ApiKey key = new ApiKey(UUID.randomUUID(), account, caller.userId(), name.trim(), role, clock.instant(), null, null);
         apiKeys.insert(key, Credentials.sha256(secret));
+        audit.append(account, caller.actor(), "api_key.created", "api_key", key.id(),
+                Map.of("name", key.name(), "role", role));
         return new CreatedApiKey(key, secret);
     }
 
@@ -220,9 +231,12 @@ public class AccountService {
         return apiKeys.list(caller.account());
     }
 
+    @Transactional
     public void revokeApiKey(Caller caller, UUID id) {
         UUID account = caller.account();
-        if (!apiKeys.revoke(account, id, clock.instant()) && !apiKeys.exists(account, id)) {
+        if (apiKeys.revoke(account, id, clock.instant())) {
+            audit.append(account, caller.actor(), "api_key.revoked", "api_key", id, Map.of());
+        } else if (!apiKeys.exists(account, id)) {
             throw new NotFound("api key", id);
         }
     }
@@ -241,6 +255,8 @@ public class AccountService {
         User admin = new User(UUID.randomUUID(), checkedEmail, passwords.encode(checkedPassword), null, null, now, null);
         users.insert(admin);
         users.addMember(account.id(), admin.id(), Role.ADMIN, now);
+        audit.append(account.id(), Actor.SYSTEM, "account.created", "account", account.id(),
+                Map.of("name", account.name(), "first_admin", checkedEmail));
         return true;
     }
 

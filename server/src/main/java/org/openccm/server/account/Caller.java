@@ -2,6 +2,7 @@
 package org.openccm.server.account;
 
 import java.util.UUID;
+import org.openccm.server.audit.Actor;
 import org.openccm.server.error.Forbidden;
 
 /**
@@ -16,5 +17,10 @@ public record Caller(UUID userId, String email, UUID accountId, Role role, UUID 
             throw new Forbidden("no account selected: POST /v1/sys/session/select_account/{account-id} first");
         }
         return accountId;
+    }
+
+    /** How this caller appears in the audit log. */
+    public Actor actor() {
+        return new Actor(userId, email, apiKeyId);
     }
 }

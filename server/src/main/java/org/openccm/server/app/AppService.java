@@ -8,23 +8,55 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.openccm.attestation.Platform;
+import org.openccm.server.account.Caller;
+import org.openccm.server.approval.Task;
+import org.openccm.server.approval.TaskResolved;
+import org.openccm.server.approval.TaskService;
+import org.openccm.server.approval.TaskStatus;
+import org.openccm.server.approval.TaskType;
+import org.openccm.server.audit.Actor;
+import org.openccm.server.audit.AuditLog;
 import org.openccm.server.error.Conflict;
 import org.openccm.server.error.FieldRules;
 import org.openccm.server.error.InvalidField;
 import org.openccm.server.error.NotFound;
+import org.springframework.context.event.EventListener;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
-/** Creates, changes and removes applications; every rule that ties an app's fields to its type lives here. */
+/**
+ * Creates, changes and removes applications; every rule that ties an app's fields to its type lives here. Each
+ * domain name an app asks for waits in a DOMAIN_WHITELIST task until approved.
+ */
 @Service
 public class AppService {
     private final AppRepository apps;
+    private final AppDomainRepository domains;
+    private final TaskService tasks;
+    private final AuditLog audit;
     private final Clock clock;
 
-    AppService(AppRepository apps, Clock clock) {
+    AppService(AppRepository apps, AppDomainRepository domains, TaskService tasks, AuditLog audit, Clock clock) {
         this.apps = apps;
+        this.domains = domains;
+        this.tasks = tasks;
+        this.audit = audit;
         this.clock = clock;
+    }
+
+    /** An app with the approval state of each of its domain names. */
+    public record AppView(App app, List<AppDomain> domains) {
+        public List<String> whitelistedDomains() {
+            return domains.stream()
+                    .filter(d -> d.status() == AppDomain.Status.APPROVED)
+                    .map(AppDomain::name)
+                    .toList();
+        }
+    }
+
+    public AppView view(App app) {
+        return new AppView(app, domains.of(app.id()));
     }
 
     /**
@@ -70,7 +102,8 @@ public class AppService {
     }
 
     @Transactional
-    public App create(UUID accountId, UUID userId, AppRequest f) {
+    public App create(Caller caller, AppRequest f) {
+        UUID accountId = caller.account();
         AppType type = FieldRules.required("type", f.type());
         String name = FieldRules.required("name", FieldRules.text("name", f.name(), 100));
         Instant now = clock.instant();
@@ -97,12 +130,18 @@ public class AppService {
                 now));
         requireUniqueName(accountId, app.name(), null);
         apps.insert(app);
+        audit.append(accountId, caller.actor(), "app.created", "app", app.id(), Map.of(
+                "name", app.name(), "type", app.type(), "allowed_domains", app.allowedDomains()));
+        for (String domain : app.allowedDomains()) {
+            requestDomain(caller.actor(), app, domain);
+        }
         return app;
     }
 
     /** Changes the given fields; an app's type and platform are fixed because its images depend on them. */
     @Transactional
-    public App update(UUID accountId, UUID id, AppRequest f) {
+    public App update(Caller caller, UUID id, AppRequest f) {
+        UUID accountId = caller.account();
         App old = get(accountId, id);
         App changed = validate(new App(
                 old.id(),
@@ -129,19 +168,99 @@ public class AppService {
                 clock.instant()));
         requireUniqueName(accountId, changed.name(), id);
         apps.update(changed);
+        List<String> added = changed.allowedDomains().stream()
+                .filter(d -> !old.allowedDomains().contains(d))
+                .toList();
+        List<String> removed = old.allowedDomains().stream()
+                .filter(d -> !changed.allowedDomains().contains(d))
+                .toList();
+        Map<String, Object> details = new java.util.LinkedHashMap<>();
+        details.put("changed", changedFields(old, changed));
+        details.put("domains_added", added);
+        details.put("domains_removed", removed);
+        audit.append(accountId, caller.actor(), "app.updated", "app", id, details);
+        for (String domain : removed) {
+            // Taking a name away reduces trust at once; it needs no approval.
+            domains.of(id).stream().filter(d -> d.name().equals(domain)).findFirst().ifPresent(d -> {
+                tasks.cancel(accountId, d.taskId(), caller.actor());
+                domains.delete(id, domain);
+            });
+        }
+        for (String domain : added) {
+            requestDomain(caller.actor(), changed, domain);
+        }
         return changed;
+    }
+
+    /** Applies a DOMAIN_WHITELIST decision to the name it was about. */
+    @EventListener
+    void on(TaskResolved resolved) {
+        Task task = resolved.task();
+        if (task.type() != TaskType.DOMAIN_WHITELIST) {
+            return;
+        }
+        AppDomain domain = domains.byTask(task.id())
+                .orElseThrow(() -> new Conflict("status", "the domain name of task " + task.id() + " was removed"));
+        if (!domainSubject(domain.appId(), domain.name()).equals(task.subject())) {
+            throw new Conflict("status", "task " + task.id() + " does not approve domain " + domain.name());
+        }
+        AppDomain.Status status =
+                resolved.outcome() == TaskStatus.APPROVED ? AppDomain.Status.APPROVED : AppDomain.Status.REJECTED;
+        domains.setStatus(domain.appId(), domain.name(), status, resolved.at());
+        audit.append(task.accountId(), resolved.decidedBy(), "domain.status_changed", "app", domain.appId(),
+                Map.of("domain", domain.name(), "to", status, "task_id", task.id()));
+    }
+
+    private void requestDomain(Actor actor, App app, String domain) {
+        Task task = tasks.open(
+                app.accountId(),
+                actor,
+                new TaskService.Subject(
+                        TaskType.DOMAIN_WHITELIST,
+                        app.id(),
+                        app.id(),
+                        app.groupId(),
+                        domainSubject(app.id(), domain),
+                        "Approve domain name " + domain + " for app '" + app.name() + "'"));
+        domains.insert(new AppDomain(app.id(), domain, AppDomain.Status.PENDING, task.id(), clock.instant()));
+    }
+
+    private static String domainSubject(UUID appId, String domain) {
+        return "app_id=" + appId + "\ndomain=" + domain + "\n";
+    }
+
+    private static List<String> changedFields(App old, App changed) {
+        List<String> fields = new java.util.ArrayList<>();
+        var oldParts = old.getClass().getRecordComponents();
+        for (var component : oldParts) {
+            if (component.getName().equals("updatedAt")) {
+                continue;
+            }
+            try {
+                Object before = component.getAccessor().invoke(old);
+                Object after = component.getAccessor().invoke(changed);
+                if (!java.util.Objects.equals(before, after)) {
+                    fields.add(component.getName());
+                }
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return fields;
     }
 
     /** Refused while images of the app exist: deleting them is a separate, deliberate act. */
     @Transactional
-    public void delete(UUID accountId, UUID id) {
+    public void delete(Caller caller, UUID id) {
+        UUID accountId = caller.account();
+        App app = get(accountId, id);
         try {
-            if (!apps.delete(accountId, id)) {
-                throw new NotFound("app", id);
-            }
+            apps.delete(accountId, id);
         } catch (DataIntegrityViolationException imagesExist) {
             throw new Conflict("app_id", "app " + id + " still has images; delete them first");
         }
+        tasks.cancelPending(accountId, id, caller.actor());
+        audit.append(accountId, caller.actor(), "app.deleted", "app", id, Map.of("name", app.name()));
     }
 
     private void requireUniqueName(UUID accountId, String name, UUID self) {

@@ -2,11 +2,14 @@
 package org.openccm.server.approval;
 
 import java.time.Instant;
+import java.util.Set;
 import java.util.UUID;
+import org.openccm.server.account.Role;
 
 /**
- * A request to approve one object. {@code subjectSha256} is the SHA-256 of the canonical text of the values being
- * approved (an image's reference values, a domain name), fixed when the task is created.
+ * A request to approve one object. {@code subject} is the canonical text of the values being approved (an image's
+ * reference values, a domain name) and {@code subjectSha256} its digest, fixed when the task is opened, as is the
+ * approval policy the task follows.
  */
 public record Task(
         UUID id,
@@ -14,9 +17,14 @@ public record Task(
         TaskType type,
         UUID entityId,
         UUID appId,
+        UUID groupId,
         TaskStatus status,
+        String subject,
         String subjectSha256,
         String description,
         UUID requesterUserId,
+        int requiredApprovals,
+        boolean separationOfDuties,
+        Set<Role> approverRoles,
         Instant createdAt,
         Instant statusUpdatedAt) {}

@@ -105,7 +105,7 @@ final class BuildRegistration {
                 }
                 DefaultBuildSettings.Sgx sgxDefaults = defaults == null ? null : defaults.sgx();
                 yield new Registration(platform, docker, mrenclave, mrsigner, isvprodid, isvsvn,
-                        attributes(new Sgx(mrenclave, features), null, null, null, null, null), null, advanced, hint,
+                        attributes(new Sgx(mrenclave, features), null, null, null, null, null), advanced, hint,
                         first(memSize, sgxDefaults == null ? null : sgxDefaults.memSize(), app.memSize()),
                         first(threads, sgxDefaults == null ? null : sgxDefaults.threads(), app.threads()),
                         false, r.groupId());
@@ -116,26 +116,22 @@ final class BuildRegistration {
                 Boolean overlay = first(r.enableOverlayFilesystemPersistence(),
                         nd == null ? null : nd.enableOverlayFilesystemPersistence(), false);
                 yield new Registration(platform, docker, null, null, null, null,
-                        attributes(null, nitro, null, null, null, null), null, advanced, hint,
+                        attributes(null, nitro, null, null, null, null), advanced, hint,
                         first(memSize, nd == null ? null : nd.memSize(), app.memSize()),
                         first(threads, nd == null ? null : nd.cpuCount(), app.threads()),
                         overlay, r.groupId());
             }
             case ACI -> {
                 Aci aci = r.attributes() == null ? null : r.attributes().aci();
-                String policySha256 = null;
                 if (aci != null) {
                     String policy = FieldRules.required("attributes.aci.policy", aci.policy()).trim();
-                    byte[] rego = base64("attributes.aci.policy", policy);
-                    if (rego.length == 0) {
+                    if (base64("attributes.aci.policy", policy).length == 0) {
                         throw new InvalidField("attributes.aci.policy", "must not be empty");
                     }
-                    // ACI puts SHA-256(policy) into the SNP report's HOST_DATA; it is what attestation matches.
-                    policySha256 = org.openccm.attestation.Hex.of(ReferenceValueText.sha256(rego));
                     aci = new Aci(policy);
                 }
                 yield new Registration(platform, docker, null, null, null, null,
-                        attributes(null, null, aci, null, null, null), policySha256, advanced, hint,
+                        attributes(null, null, aci, null, null, null), advanced, hint,
                         first(memSize, app.memSize()), first(threads, app.threads()), false, r.groupId());
             }
             case AZURE_CVM -> {
@@ -149,7 +145,7 @@ final class BuildRegistration {
                         attributes(null, null, null,
                                 new AzureCvm(normalized, coprocessors("attributes.azure_cvm", cvm.coprocessors())),
                                 null, null),
-                        null, advanced, hint, first(memSize, app.memSize()), first(threads, app.threads()), false,
+                        advanced, hint, first(memSize, app.memSize()), first(threads, app.threads()), false,
                         r.groupId());
             }
             case SEV_SNP -> {
@@ -160,7 +156,7 @@ final class BuildRegistration {
                         FieldRules.required(at + ".vmpl", snp.vmpl()),
                         coprocessors(at, snp.coprocessors()));
                 yield new Registration(platform, docker, null, null, null, null,
-                        attributes(null, null, null, null, null, normalized), null, advanced, hint,
+                        attributes(null, null, null, null, null, normalized), advanced, hint,
                         first(memSize, app.memSize()), first(threads, app.threads()), false, r.groupId());
             }
             case TDX -> {
@@ -174,7 +170,7 @@ final class BuildRegistration {
                         register48(at + ".rtmr3", tdx.rtmr3()),
                         coprocessors(at, tdx.coprocessors()));
                 yield new Registration(platform, docker, null, null, null, null,
-                        attributes(null, null, null, null, normalized, null), null, advanced, hint,
+                        attributes(null, null, null, null, normalized, null), advanced, hint,
                         first(memSize, app.memSize()), first(threads, app.threads()), false, r.groupId());
             }
         };

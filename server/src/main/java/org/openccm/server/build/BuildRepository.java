@@ -113,6 +113,21 @@ public class BuildRepository {
                 .single();
     }
 
+    /** Locks the image row while its approval outcome is applied. */
+    public Optional<Build> lock(UUID accountId, UUID id) {
+        return jdbc.sql("SELECT * FROM builds WHERE account_id = ? AND id = ? FOR UPDATE")
+                .params(accountId, id)
+                .query(this::build)
+                .optional();
+    }
+
+    public void setStatus(UUID id, BuildStatus status, java.time.Instant at) {
+        jdbc.sql("UPDATE builds SET status = ?, status_updated_at = ?, pending_task_id = NULL, updated_at = ?"
+                        + " WHERE id = ?")
+                .params(status.name(), Timestamp.from(at), Timestamp.from(at), id)
+                .update();
+    }
+
     public boolean delete(UUID accountId, UUID id) {
         return jdbc.sql("DELETE FROM builds WHERE account_id = ? AND id = ?")
                         .params(accountId, id)

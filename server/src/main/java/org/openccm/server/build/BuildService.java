@@ -3,42 +3,55 @@ package org.openccm.server.build;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.openccm.attestation.Platform;
+import org.openccm.server.account.Caller;
 import org.openccm.server.app.App;
 import org.openccm.server.app.AppService;
 import org.openccm.server.approval.Task;
+import org.openccm.server.approval.TaskResolved;
 import org.openccm.server.approval.TaskService;
+import org.openccm.server.approval.TaskStatus;
 import org.openccm.server.approval.TaskType;
+import org.openccm.server.audit.AuditLog;
 import org.openccm.server.error.Conflict;
 import org.openccm.server.error.InvalidField;
 import org.openccm.server.error.NotFound;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
-/** Registers images and their approval task together, enforces the guide's uniqueness rules, deletes images. */
+/**
+ * Registers images together with their approval task, enforces the guide's uniqueness rules, applies approval
+ * outcomes, deletes images. Every change is audited in its own transaction.
+ */
 @Service
 public class BuildService {
     private final BuildRepository builds;
     private final AppService apps;
     private final TaskService tasks;
+    private final AuditLog audit;
     private final Clock clock;
 
-    BuildService(BuildRepository builds, AppService apps, TaskService tasks, Clock clock) {
+    BuildService(BuildRepository builds, AppService apps, TaskService tasks, AuditLog audit, Clock clock) {
         this.builds = builds;
         this.apps = apps;
         this.tasks = tasks;
+        this.audit = audit;
         this.clock = clock;
     }
 
     public record Created(Build build, App app) {}
 
     @Transactional
-    public Created create(UUID accountId, UUID userId, CreateBuildRequest request, BuildFiles files) {
+    public Created create(Caller caller, CreateBuildRequest request, BuildFiles files) {
+        UUID accountId = caller.account();
         App app = app(accountId, request);
         Registration r = BuildRegistration.register(app, request, files);
-        ReferenceValueText text = ReferenceValueText.of(r.platform(), r);
+        ReferenceValueText text = ReferenceValueText.of(r);
         if (r.platform() == Platform.ACI) {
             builds.findAciTag(app.id(), r.dockerInfo().dockerVersion()).ifPresent(existing -> {
                 throw new Conflict(
@@ -57,15 +70,12 @@ public class BuildService {
         }
         Instant now = clock.instant();
         UUID id = UUID.randomUUID();
+        UUID group = r.groupId() != null ? r.groupId() : app.groupId();
         Task task = tasks.open(
                 accountId,
-                TaskType.BUILD_WHITELIST,
-                id,
-                app.id(),
-                text.fullSha256(),
-                describe(app, r),
-                userId,
-                now);
+                caller.actor(),
+                new TaskService.Subject(
+                        TaskType.BUILD_WHITELIST, id, app.id(), group, text.full(), describe(app, r)));
         Build build = new Build(
                 id,
                 accountId,
@@ -89,10 +99,16 @@ public class BuildService {
                 DeploymentStatus.UNDEPLOYED,
                 now,
                 task.id(),
-                userId,
+                caller.userId(),
                 now,
                 now);
         builds.insert(build);
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("app_id", app.id());
+        details.put("platform", r.platform());
+        details.put("reference_values", text.full());
+        details.put("task_id", task.id());
+        audit.append(accountId, caller.actor(), "build.created", "build", id, details);
         return new Created(build, app);
     }
 
@@ -110,11 +126,41 @@ public class BuildService {
 
     /** Removes the image; its open approval task is cancelled, not deleted, so the request stays on record. */
     @Transactional
-    public void delete(UUID accountId, UUID id) {
-        if (!builds.delete(accountId, id)) {
-            throw new NotFound("image", id);
+    public void delete(Caller caller, UUID id) {
+        UUID accountId = caller.account();
+        Build build = builds.lock(accountId, id).orElseThrow(() -> new NotFound("image", id));
+        builds.delete(accountId, id);
+        tasks.cancelPending(accountId, id, caller.actor());
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("app_id", build.appId());
+        details.put("status", build.status());
+        details.put("reference_values", ReferenceValueText.of(build).full());
+        audit.append(accountId, caller.actor(), "build.deleted", "build", id, details);
+    }
+
+    /**
+     * Applies an approval decision to its image, in the deciding transaction. The approved text must still be the
+     * image's reference values: a vote can never vouch for values it did not see.
+     */
+    @EventListener
+    void on(TaskResolved resolved) {
+        Task task = resolved.task();
+        if (task.type() != TaskType.BUILD_WHITELIST) {
+            return;
         }
-        tasks.cancelPending(accountId, id, clock.instant());
+        Build build = builds.lock(task.accountId(), task.entityId())
+                .orElseThrow(() -> new Conflict("status", "the image of task " + task.id() + " no longer exists"));
+        if (!ReferenceValueText.of(build).full().equals(task.subject())) {
+            throw new Conflict(
+                    "status", "image " + build.id() + " no longer has the reference values this task approves");
+        }
+        BuildStatus status = resolved.outcome() == TaskStatus.APPROVED ? BuildStatus.WHITELISTED : BuildStatus.REJECTED;
+        builds.setStatus(build.id(), status, resolved.at());
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("from", build.status());
+        details.put("to", status);
+        details.put("task_id", task.id());
+        audit.append(task.accountId(), resolved.decidedBy(), "build.status_changed", "build", build.id(), details);
     }
 
     private App app(UUID accountId, CreateBuildRequest r) {
@@ -137,7 +183,9 @@ public class BuildService {
     }
 
     private static String describe(App app, Registration r) {
-        String version = r.dockerInfo() == null ? "" : " " + r.dockerInfo().dockerImageName() + ":" + r.dockerInfo().dockerVersion();
+        String version = r.dockerInfo() == null
+                ? ""
+                : " " + r.dockerInfo().dockerImageName() + ":" + r.dockerInfo().dockerVersion();
         return "Approve image of app '" + app.name() + "'" + version + " on " + r.platform();
     }
 }

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.openccm.attestation.Hex;
@@ -18,22 +19,36 @@ import org.openccm.server.build.ImageAttributes.Coprocessor;
  */
 public record ReferenceValueText(String identity, String full) {
 
-    public static ReferenceValueText of(Platform platform, Registration r) {
+    public static ReferenceValueText of(Registration r) {
+        return of(r.platform(), r.dockerInfo(), r.mrenclave(), r.mrsigner(), r.isvprodid(), r.isvsvn(), r.attributes());
+    }
+
+    public static ReferenceValueText of(Build b) {
+        return of(b.platform(), b.dockerInfo(), b.mrenclave(), b.mrsigner(), b.isvprodid(), b.isvsvn(), b.attributes());
+    }
+
+    private static ReferenceValueText of(
+            Platform platform,
+            DockerInfo docker,
+            String mrenclave,
+            String mrsigner,
+            Integer isvprodid,
+            Integer isvsvn,
+            ImageAttributes a) {
         List<String> id = new ArrayList<>();
         id.add("platform=" + platform.name());
         List<Coprocessor> coprocessors = List.of();
-        ImageAttributes a = r.attributes();
         switch (platform) {
             case SGX -> {
-                id.add("mrenclave=" + r.mrenclave());
-                id.add("mrsigner=" + r.mrsigner());
-                id.add("isvprodid=" + r.isvprodid());
-                id.add("isvsvn=" + r.isvsvn());
+                id.add("mrenclave=" + mrenclave);
+                id.add("mrsigner=" + mrsigner);
+                id.add("isvprodid=" + isvprodid);
+                id.add("isvsvn=" + isvsvn);
             }
             case NITRO -> {
                 if (a.nitroEnclave() == null) {
                     id.add("measurements=pending-conversion");
-                    id.add("image=" + r.dockerInfo().dockerImageName() + ":" + r.dockerInfo().dockerVersion());
+                    id.add("image=" + docker.dockerImageName() + ":" + docker.dockerVersion());
                 } else {
                     id.add("pcr0=" + a.nitroEnclave().pcr0());
                     id.add("pcr1=" + a.nitroEnclave().pcr1());
@@ -44,8 +59,9 @@ public record ReferenceValueText(String identity, String full) {
                 }
             }
             case ACI -> {
-                id.add("image=" + r.dockerInfo().dockerImageName() + ":" + r.dockerInfo().dockerVersion());
-                id.add("host_data=" + (r.aciPolicySha256() == null ? "none" : r.aciPolicySha256()));
+                id.add("image=" + docker.dockerImageName() + ":" + docker.dockerVersion());
+                // ACI puts SHA-256(policy) into the SNP report's HOST_DATA: that is the identity attestation matches.
+                id.add("host_data=" + (a.aci() == null ? "none" : Hex.of(sha256(Base64.getDecoder().decode(a.aci().policy().replaceAll("\\s", ""))))));
             }
             case AZURE_CVM -> {
                 id.add("hash_alg=" + a.azureCvm().pcrs().hashAlg().name());
@@ -79,10 +95,6 @@ public record ReferenceValueText(String identity, String full) {
 
     public String identitySha256() {
         return sha256(identity);
-    }
-
-    public String fullSha256() {
-        return sha256(full);
     }
 
     static String sha256(String text) {

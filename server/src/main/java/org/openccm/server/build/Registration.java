@@ -14,7 +14,6 @@ public record Registration(
         Integer isvprodid,
         Integer isvsvn,
         ImageAttributes attributes,
-        String aciPolicySha256,
         AdvancedSettings advancedSettings,
         LaunchHint launchHint,
         Long memSize,

@@ -11,6 +11,7 @@ import org.openccm.server.account.Caller;
 import org.openccm.server.account.Roles;
 import org.openccm.server.app.AdvancedSettings;
 import org.openccm.server.app.App;
+import org.openccm.server.app.AppDomain;
 import org.openccm.server.app.AppRepository;
 import org.openccm.server.app.AppService;
 import org.openccm.server.app.AppService.AppRequest;
@@ -95,9 +96,12 @@ class AppController {
             Map<String, String> labels,
             Map<String, String> customMetadata,
             UUID groupId,
+            UUID pendingTaskId,
+            List<DomainInfo> domains,
             long createdAt,
             long updatedAt) {
-        static AppResponse of(App a) {
+        static AppResponse of(AppService.AppView view) {
+            App a = view.app();
             return new AppResponse(
                     a.id(),
                     a.name(),
@@ -112,16 +116,26 @@ class AppController {
                     a.threads(),
                     a.defaultBuildSettings(),
                     a.allowedDomains(),
-                    // Domain approval (DOMAIN_WHITELIST tasks) is not built yet: no domain is approved.
-                    List.of(),
+                    view.whitelistedDomains(),
                     a.advancedSettings(),
                     a.labels(),
                     a.customMetadata(),
                     a.groupId(),
+                    view.domains().stream()
+                            .filter(d -> d.status() == AppDomain.Status.PENDING)
+                            .map(AppDomain::taskId)
+                            .findFirst()
+                            .orElse(null),
+                    view.domains().stream()
+                            .map(d -> new DomainInfo(d.name(), d.status(), d.taskId()))
+                            .toList(),
                     a.createdAt().getEpochSecond(),
                     a.updatedAt().getEpochSecond());
         }
     }
+
+    /** The approval state of one requested domain name (an OpenCCM addition). */
+    record DomainInfo(String name, AppDomain.Status status, UUID taskId) {}
 
     record AppListResponse(SearchMetadata metadata, List<AppResponse> items) {}
 
@@ -129,7 +143,7 @@ class AppController {
     @PreAuthorize(Roles.WRITE)
     @Operation(summary = "Add an application")
     AppResponse create(@AuthenticationPrincipal Caller caller, @RequestBody AppRequest request) {
-        return AppResponse.of(apps.create(caller.account(), caller.userId(), request));
+        return AppResponse.of(apps.view(apps.create(caller, request)));
     }
 
     @GetMapping("/v1/apps")
@@ -147,13 +161,13 @@ class AppController {
         int total = apps.count(account, new AppRepository.Search(null, null, 1, 0));
         return new AppListResponse(
                 page.metadata(total, apps.count(account, search)),
-                apps.search(account, search).stream().map(AppResponse::of).toList());
+                apps.search(account, search).stream().map(a -> AppResponse.of(apps.view(a))).toList());
     }
 
     @GetMapping("/v1/apps/{app-id}")
     @PreAuthorize(Roles.READ)
     AppResponse get(@AuthenticationPrincipal Caller caller, @PathVariable("app-id") UUID id) {
-        return AppResponse.of(apps.get(caller.account(), id));
+        return AppResponse.of(apps.view(apps.get(caller.account(), id)));
     }
 
     @PatchMapping("/v1/apps/{app-id}")
@@ -162,14 +176,14 @@ class AppController {
             @AuthenticationPrincipal Caller caller,
             @PathVariable("app-id") UUID id,
             @RequestBody AppUpdateRequest request) {
-        return AppResponse.of(apps.update(caller.account(), id, request.fields()));
+        return AppResponse.of(apps.view(apps.update(caller, id, request.fields())));
     }
 
     @DeleteMapping("/v1/apps/{app-id}")
     @PreAuthorize(Roles.WRITE)
     @Operation(summary = "Delete an application that has no images")
     ResponseEntity<Void> delete(@AuthenticationPrincipal Caller caller, @PathVariable("app-id") UUID id) {
-        apps.delete(caller.account(), id);
+        apps.delete(caller, id);
         return ResponseEntity.noContent().build();
     }
 }

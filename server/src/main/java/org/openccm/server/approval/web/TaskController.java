@@ -10,14 +10,19 @@ import org.openccm.server.account.Roles;
 import org.openccm.server.approval.Task;
 import org.openccm.server.approval.TaskRepository;
 import org.openccm.server.approval.TaskService;
+import org.openccm.server.approval.TaskService.TaskView;
 import org.openccm.server.approval.TaskStatus;
 import org.openccm.server.approval.TaskType;
+import org.openccm.server.approval.Vote;
+import org.openccm.server.error.InvalidField;
 import org.openccm.server.web.Page;
 import org.openccm.server.web.SearchMetadata;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -34,35 +39,61 @@ class TaskController {
 
     record RequesterInfo(String requesterType, UUID userId) {}
 
+    record ApprovalInfo(UUID userId, String userName, String role, Vote.Decision status, String comment, long votedAt) {}
+
     record TaskResponse(
             UUID taskId,
             TaskType taskType,
             UUID entityId,
             UUID appId,
+            UUID groupId,
             TaskStatusInfo status,
             String description,
+            String subject,
             String subjectSha256,
             RequesterInfo requesterInfo,
-            List<Object> approvals) {
-        static TaskResponse of(Task t) {
+            int requiredApprovals,
+            long approvalCount,
+            boolean separationOfDuties,
+            List<String> approverRoles,
+            List<ApprovalInfo> approvals) {
+        static TaskResponse of(TaskView view) {
+            Task t = view.task();
             return new TaskResponse(
                     t.id(),
                     t.type(),
                     t.entityId(),
                     t.appId(),
+                    t.groupId(),
                     new TaskStatusInfo(t.status(), t.createdAt().getEpochSecond(), t.statusUpdatedAt().getEpochSecond()),
                     t.description(),
+                    t.subject(),
                     t.subjectSha256(),
                     new RequesterInfo("USER", t.requesterUserId()),
-                    List.of());
+                    t.requiredApprovals(),
+                    view.approvals(),
+                    t.separationOfDuties(),
+                    t.approverRoles().stream().map(Enum::name).sorted().toList(),
+                    view.votes().stream()
+                            .map(v -> new ApprovalInfo(
+                                    v.userId(),
+                                    v.userEmail(),
+                                    v.role().name(),
+                                    v.decision(),
+                                    v.comment(),
+                                    v.at().getEpochSecond()))
+                            .toList());
         }
     }
+
+    /** CCM's TaskUpdateRequest: status APPROVED or DENIED, with a comment (CCM calls it denial_reason). */
+    record TaskUpdateRequest(Vote.Decision status, String comment, String denialReason) {}
 
     record TaskListResponse(SearchMetadata metadata, List<TaskResponse> items) {}
 
     @GetMapping("/v1/tasks")
     @PreAuthorize(Roles.READ)
-    @Operation(summary = "Approval tasks of the selected account")
+    @Operation(summary = "Approval tasks of the selected account, newest first")
     TaskListResponse list(
             @AuthenticationPrincipal Caller caller,
             @RequestParam(required = false) TaskStatus status,
@@ -83,5 +114,19 @@ class TaskController {
     @PreAuthorize(Roles.READ)
     TaskResponse get(@AuthenticationPrincipal Caller caller, @PathVariable("task-id") UUID id) {
         return TaskResponse.of(tasks.get(caller.account(), id));
+    }
+
+    @PatchMapping("/v1/tasks/{task-id}")
+    @PreAuthorize(Roles.WRITE)
+    @Operation(summary = "Vote on a task: APPROVED or DENIED, with an optional comment")
+    TaskResponse vote(
+            @AuthenticationPrincipal Caller caller,
+            @PathVariable("task-id") UUID id,
+            @RequestBody TaskUpdateRequest request) {
+        if (request.comment() != null && request.denialReason() != null) {
+            throw new InvalidField("denial_reason", "give comment or denial_reason, not both");
+        }
+        String comment = request.comment() != null ? request.comment() : request.denialReason();
+        return TaskResponse.of(tasks.vote(caller, id, request.status(), comment));
     }
 }

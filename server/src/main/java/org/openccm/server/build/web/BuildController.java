@@ -60,7 +60,7 @@ class BuildController {
     @PreAuthorize(Roles.WRITE)
     @Operation(summary = "Create a new image (CCM CreateBuildRequest); opens its BUILD_WHITELIST approval task")
     BuildResponse create(@AuthenticationPrincipal Caller caller, @RequestBody CreateBuildRequest request) {
-        BuildService.Created created = builds.create(caller.account(), caller.userId(), request, BuildFiles.NONE);
+        BuildService.Created created = builds.create(caller, request, BuildFiles.NONE);
         return BuildResponse.of(created.build(), created.app());
     }
 
@@ -83,7 +83,7 @@ class BuildController {
         BuildFiles files = new BuildFiles(
                 sigstruct == null ? null : bytes(sigstruct),
                 measurements == null ? null : new String(bytes(measurements), StandardCharsets.UTF_8));
-        BuildService.Created created = builds.create(caller.account(), caller.userId(), request, files);
+        BuildService.Created created = builds.create(caller, request, files);
         return BuildResponse.of(created.build(), created.app());
     }
 
@@ -120,7 +120,7 @@ class BuildController {
     @DeleteMapping("/v1/builds/{build-id}")
     @PreAuthorize(Roles.WRITE)
     ResponseEntity<Void> delete(@AuthenticationPrincipal Caller caller, @PathVariable("build-id") UUID id) {
-        builds.delete(caller.account(), id);
+        builds.delete(caller, id);
         return ResponseEntity.noContent().build();
     }
 
