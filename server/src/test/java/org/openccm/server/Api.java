@@ -86,6 +86,24 @@ public final class Api {
         return account;
     }
 
+    /** Adds a member with the role to the current account and returns a logged-in client for them. */
+    public Api newMember(String role) {
+        String email = role.toLowerCase() + "-" + UUID.randomUUID() + "@openccm.test";
+        post("/v1/users", object().put("user_email", email).put("password", "member-password").put("role", role))
+                .expect(201);
+        Api member = as(null);
+        member.logIn(email, "member-password").expect(200);
+        return member;
+    }
+
+    public UUID userId() {
+        return id(get("/v1/user").expect(200), "user_id");
+    }
+
+    private static UUID id(Response r, String field) {
+        return r.id(field);
+    }
+
     public static ObjectNode object() {
         return JSON.createObjectNode();
     }
@@ -104,6 +122,10 @@ public final class Api {
 
     public Response postRaw(String path, String contentType, byte[] body) {
         return send(request(path).header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+    }
+
+    public Response put(String path, JsonNode body) {
+        return send(json(request(path), "PUT", body.toString()));
     }
 
     public Response patch(String path, JsonNode body) {

@@ -27,7 +27,7 @@ class WalkthroughTest extends ApiTest {
     @Test
     void theReadmeWalkthroughWorksStepByStep() throws Exception {
         List<String> steps = walkthroughBlocks();
-        assertThat(steps).as("walk-through blocks in README.md").hasSize(4);
+        assertThat(steps).as("walk-through blocks in README.md").hasSize(7);
         String email = "walkthrough-" + UUID.randomUUID() + "@openccm.test";
         api.logInToNewAccount();
         api.post("/v1/users", Api.object().put("user_email", email).put("password", "walkthrough-pw").put("role", "ADMIN"))
@@ -45,7 +45,16 @@ class WalkthroughTest extends ApiTest {
         assertThat(build.at("/enclave_info/mrsigner").asString()).isEqualTo(Fixtures.MRSIGNER);
         assertThat(build.at("/status/status").asString()).isEqualTo("PENDING");
         JsonNode tasks = Api.JSON.readTree(outputs.get(3));
-        assertThat(tasks.at("/items/0/entity_id").asString()).as("step 4: task pending").isEqualTo(build.path("build_id").asString());
+        assertThat(tasks.path("items")).as("step 4: image and domain tasks pending").hasSize(2);
+        assertThat(tasks.findValuesAsString("entity_id")).contains(build.path("build_id").asString(), app);
+        JsonNode approved = Api.JSON.readTree(outputs.get(4));
+        assertThat(approved.at("/status/status").asString()).as("step 5: image approved").isEqualTo("WHITELISTED");
+        JsonNode appAfter = Api.JSON.readTree(outputs.get(5));
+        assertThat(appAfter.path("whitelisted_domains").toString())
+                .as("step 6: domain approved")
+                .isEqualTo("[\"payments.example.com\"]");
+        JsonNode verified = Api.JSON.readTree(outputs.get(6));
+        assertThat(verified.path("valid").asBoolean()).as("step 7: audit chain verifies").isTrue();
     }
 
     private List<String> runInOneShell(List<String> steps, String email, String password) throws Exception {
