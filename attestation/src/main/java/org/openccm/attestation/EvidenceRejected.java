@@ -10,9 +10,24 @@ public final class EvidenceRejected extends Exception {
 
     /** Which check failed; each has its own test. */
     public enum Reason {
+        /** The bytes do not parse as the format. */
         MALFORMED,
+        /** A signature over the evidence or a reference-value file does not verify. */
         SIGNATURE,
+        /** A certificate of the chain is broken or not issued by the next one. */
+        CHAIN,
+        /** A certificate is outside its validity window at the verification instant. */
+        EXPIRED,
+        /** The chain does not end in a pinned vendor root. */
+        WRONG_ROOT,
+        /** A measurement value is malformed or not the expected one. */
         MEASUREMENT,
+        /** A value that must bind two structures together (key, report data, chip id, TCB) does not. */
+        BINDING,
+        /** The workload runs in debug mode, which voids its isolation. */
+        DEBUG,
+        /** The platform's security version is not what the signing certificate was issued for. */
+        TCB,
     }
 
     private final Reason reason;
