@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.openccm.attestation.snp;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.Signature;
+import java.security.cert.X509Certificate;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import org.openccm.attestation.EvidenceRejected;
+import org.openccm.attestation.EvidenceRejected.Reason;
+import org.openccm.attestation.Hex;
+import org.openccm.attestation.VerificationContext;
+import org.openccm.attestation.x509.CertificateChains;
+import org.openccm.attestation.x509.Der;
+
+/**
+ * Verifies an SEV-SNP attestation report with the VCEK or VLEK that signed it. Steps, in order:
+ * <ol>
+ *   <li>parse the report ({@link SnpReportParser});
+ *   <li>find the product (Milan, Genoa, Turin) from the signing certificate's productName extension;
+ *   <li>check VCEK &larr; ASK &larr; ARK (or VLEK &larr; ASVK &larr; ARK), RSASSA-PSS, against that product's pinned AMD
+ *       certificates, all valid at the context's instant;
+ *   <li>bind the certificate to the report: hwID equals CHIP_ID (VCEK only), and each SPL extension equals the
+ *       component of REPORTED_TCB;
+ *   <li>verify the ECDSA P-384/SHA-384 signature over bytes 0x000-0x29F;
+ *   <li>refuse a guest policy that allows debugging, unless the context allows it.
+ * </ol>
+ * The VCEK is an input (the caller supplies it or takes it from a local cache); nothing here uses the network.
+ */
+public final class SnpVerifier {
+    private static final String OID = "1.3.6.1.4.1.3704.1.";
+    private final Map<AmdProduct, AmdCertificates> roots;
+
+    /** The AMD certificates of one product: ARK (root), ASK (signs VCEKs), ASVK (signs VLEKs). */
+    public record AmdCertificates(X509Certificate ark, X509Certificate ask, X509Certificate asvk) {}
+
+    public SnpVerifier(Map<AmdProduct, AmdCertificates> roots) {
+        this.roots = Map.copyOf(roots);
+    }
+
+    /** A verifier trusting the AMD certificates of Milan, Genoa and Turin shipped with OpenCCM. */
+    public static SnpVerifier withAmdRoots() {
+        Map<AmdProduct, AmdCertificates> roots = new EnumMap<>(AmdProduct.class);
+        for (AmdProduct p : AmdProduct.values()) {
+            String file = "amd-" + p.kdsName().toLowerCase(java.util.Locale.ROOT) + "-ask-ark-asvk.pem";
+            try (InputStream in = SnpVerifier.class.getResourceAsStream(file)) {
+                roots.put(p, certificates(p, CertificateChains.parseAll(file, in.readAllBytes())));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (EvidenceRejected e) {
+                throw new IllegalStateException("the shipped AMD certificates do not parse", e);
+            }
+        }
+        return new SnpVerifier(roots);
+    }
+
+    /** Sorts a product's PEM bundle by subject: ARK-<P>, SEV-<P> (ASK), SEV-VLEK-<P> (ASVK). */
+    public static AmdCertificates certificates(AmdProduct p, List<X509Certificate> bundle) {
+        X509Certificate ark = null;
+        X509Certificate ask = null;
+        X509Certificate asvk = null;
+        for (X509Certificate c : bundle) {
+            String subject = c.getSubjectX500Principal().getName();
+            if (subject.contains("CN=ARK-" + p.kdsName())) {
+                ark = c;
+            } else if (subject.contains("CN=SEV-VLEK-" + p.kdsName())) {
+                asvk = c;
+            } else if (subject.contains("CN=SEV-" + p.kdsName())) {
+                ask = c;
+            }
+        }
+        if (ark == null || ask == null) {
+            throw new IllegalArgumentException("the bundle lacks ARK-" + p.kdsName() + " or SEV-" + p.kdsName());
+        }
+        return new AmdCertificates(ark, ask, asvk);
+    }
+
+    public SnpAttestation verify(byte[] reportBytes, byte[] signingCertificate, VerificationContext context)
+            throws EvidenceRejected {
+        SnpReport report = SnpReportParser.parse(reportBytes);
+        boolean vlek = switch (report.signingKey()) {
+            case SnpReport.SIGNING_KEY_VCEK -> false;
+            case SnpReport.SIGNING_KEY_VLEK -> true;
+            default -> throw new EvidenceRejected(
+                    Reason.SIGNATURE, "SIGNER_INFO", "the report is not signed (SIGNING_KEY " + report.signingKey() + ")");
+        };
+        String keyName = vlek ? "VLEK" : "VCEK";
+        List<X509Certificate> given = CertificateChains.parseAll(keyName, signingCertificate);
+        if (given.isEmpty()) {
+            throw new EvidenceRejected(Reason.CHAIN, keyName, "no certificate given");
+        }
+        X509Certificate cert = given.getFirst();
+        AmdProduct product = product(cert, keyName);
+        AmdCertificates amd = roots.get(product);
+        if (amd == null) {
+            throw new EvidenceRejected(Reason.WRONG_ROOT, keyName, "no AMD root is configured for " + product.kdsName());
+        }
+        X509Certificate intermediate = vlek ? amd.asvk() : amd.ask();
+        if (intermediate == null) {
+            throw new EvidenceRejected(Reason.WRONG_ROOT, keyName, "no ASVK is configured for " + product.kdsName());
+        }
+        CertificateChains.verify(
+                List.of(cert, intermediate, amd.ark()),
+                List.of(keyName, vlek ? "ASVK" : "ASK", "ARK"),
+                List.of(amd.ark()),
+                context.now());
+
+        TcbVersion reported = TcbVersion.decode(report.reportedTcb(), product);
+        if (!vlek) {
+            bindChip(cert, report, product);
+        }
+        bindTcb(cert, reported, product, keyName);
+        verifySignature(cert, report, keyName);
+        if (report.debugAllowed() && !context.allowDebug()) {
+            throw new EvidenceRejected(
+                    Reason.DEBUG, "POLICY", "the guest policy allows debugging (bit 19): its memory is not protected");
+        }
+        return new SnpAttestation(report, product, vlek, reported, cert);
+    }
+
+    private static AmdProduct product(X509Certificate cert, String keyName) throws EvidenceRejected {
+        byte[] name = Der.extension(cert, OID + "2");
+        if (name == null) {
+            throw new EvidenceRejected(Reason.CHAIN, keyName, "has no productName extension (" + OID + "2)");
+        }
+        try {
+            return AmdProduct.fromProductName(Der.ia5(name));
+        } catch (IllegalArgumentException e) {
+            // an unknown product, or a productName that is not an IA5String
+            throw new EvidenceRejected(Reason.WRONG_ROOT, keyName, e.getMessage());
+        }
+    }
+
+    // The VCEK is derived from the chip's unique secret: its hwID must be this report's CHIP_ID.
+    private static void bindChip(X509Certificate cert, SnpReport report, AmdProduct product) throws EvidenceRejected {
+        byte[] hwId = Der.extension(cert, OID + "4");
+        if (hwId == null) {
+            throw new EvidenceRejected(Reason.BINDING, "VCEK", "has no hwID extension (" + OID + "4)");
+        }
+        byte[] id = hwId(hwId);
+        // Turin VCEKs carry an 8-byte hwID; the report's CHIP_ID holds it in its first 8 bytes.
+        byte[] chip = product == AmdProduct.TURIN ? Arrays.copyOf(report.chipId(), 8) : report.chipId();
+        if (!MessageDigest.isEqual(id, chip)) {
+            throw new EvidenceRejected(
+                    Reason.BINDING,
+                    "CHIP_ID",
+                    "the VCEK was issued for chip " + Hex.of(id).substring(0, 16) + "..., the report comes from "
+                            + Hex.of(chip).substring(0, 16) + "...");
+        }
+    }
+
+    // AMD stores the hwID as the raw bytes of the extension value; accept a DER OCTET STRING around it as well.
+    private static byte[] hwId(byte[] value) {
+        try {
+            return Der.octets(value);
+        } catch (IllegalArgumentException raw) {
+            return value;
+        }
+    }
+
+    // AMD issues one VCEK per TCB: the certificate's SPLs must be the TCB the report says it was signed under.
+    private static void bindTcb(X509Certificate cert, TcbVersion tcb, AmdProduct product, String keyName)
+            throws EvidenceRejected {
+        spl(cert, "3.1", "blSPL", tcb.bootLoader(), keyName);
+        spl(cert, "3.2", "teeSPL", tcb.tee(), keyName);
+        spl(cert, "3.3", "snpSPL", tcb.snp(), keyName);
+        spl(cert, "3.8", "ucodeSPL", tcb.microcode(), keyName);
+        if (product == AmdProduct.TURIN) {
+            spl(cert, "3.9", "fmcSPL", tcb.fmc(), keyName);
+        }
+    }
+
+    private static void spl(X509Certificate cert, String arc, String name, int reported, String keyName)
+            throws EvidenceRejected {
+        byte[] value = Der.extension(cert, OID + arc);
+        if (value == null) {
+            throw new EvidenceRejected(Reason.TCB, keyName, "has no " + name + " extension");
+        }
+        BigInteger certified;
+        try {
+            certified = Der.integer(value);
+        } catch (IllegalArgumentException e) {
+            throw new EvidenceRejected(Reason.TCB, keyName, name + " extension is not a DER INTEGER");
+        }
+        if (certified.intValue() != reported) {
+            throw new EvidenceRejected(
+                    Reason.TCB,
+                    "REPORTED_TCB",
+                    name + " is " + reported + " in the report but " + certified + " in the " + keyName);
+        }
+    }
+
+    private static void verifySignature(X509Certificate cert, SnpReport report, String keyName) throws EvidenceRejected {
+        // R and S are 72-byte little-endian fields of which 48 bytes are used.
+        byte[] p1363 = new byte[96];
+        for (int i = 0; i < 48; i++) {
+            p1363[47 - i] = report.signatureR()[i];
+            p1363[95 - i] = report.signatureS()[i];
+        }
+        try {
+            Signature ecdsa = Signature.getInstance("SHA384withECDSAinP1363Format");
+            ecdsa.initVerify(cert.getPublicKey());
+            ecdsa.update(report.signedBytes());
+            if (!ecdsa.verify(p1363)) {
+                throw new EvidenceRejected(
+                        Reason.SIGNATURE, "SIGNATURE", "the report's ECDSA P-384 signature does not verify with the " + keyName);
+            }
+        } catch (GeneralSecurityException e) {
+            throw new EvidenceRejected(Reason.SIGNATURE, "SIGNATURE", "cannot be verified: " + e.getMessage());
+        }
+    }
+}
