@@ -35,6 +35,9 @@ public abstract class ApiTest {
         registry.add("openccm.data-dir", ApiTest::dataDir);
         registry.add("openccm.admin.email", () -> ADMIN_EMAIL);
         registry.add("openccm.admin.password", () -> ADMIN_PASSWORD);
+        registry.add(
+                "openccm.attestation.nitro.extra-roots",
+                org.openccm.server.attestation.TestNitroEnclave::rootPemFile);
     }
 
     private static String dataDir() {

@@ -33,6 +33,7 @@ public class AccountService {
     private final ApiKeyRepository apiKeys;
     private final SessionTokens tokens;
     private final AuditLog audit;
+    private final org.springframework.context.ApplicationEventPublisher events;
     private final Clock clock;
     private final Duration tokenTtl;
     // bcrypt through Spring's delegating encoder: the "{bcrypt}" prefix lets the algorithm be upgraded later.
@@ -47,6 +48,7 @@ public class AccountService {
             ApiKeyRepository apiKeys,
             SessionTokens tokens,
             AuditLog audit,
+            org.springframework.context.ApplicationEventPublisher events,
             Clock clock,
             @Value("${openccm.auth.token-ttl}") Duration tokenTtl) {
         this.users = users;
@@ -55,6 +57,7 @@ public class AccountService {
         this.apiKeys = apiKeys;
         this.tokens = tokens;
         this.audit = audit;
+        this.events = events;
         this.clock = clock;
         this.tokenTtl = tokenTtl;
     }
@@ -149,6 +152,7 @@ public class AccountService {
         accounts.insert(account);
         users.addMember(account.id(), caller.userId(), Role.ADMIN, account.createdAt());
         audit.append(account.id(), caller.actor(), "account.created", "account", account.id(), Map.of("name", trimmed));
+        events.publishEvent(new AccountCreated(account.id(), account.name()));
         return new Membership(account, Role.ADMIN);
     }
 
@@ -257,6 +261,7 @@ public class AccountService {
         users.addMember(account.id(), admin.id(), Role.ADMIN, now);
         audit.append(account.id(), Actor.SYSTEM, "account.created", "account", account.id(),
                 Map.of("name", account.name(), "first_admin", checkedEmail));
+        events.publishEvent(new AccountCreated(account.id(), account.name()));
         return true;
     }
 

@@ -128,6 +128,13 @@ public class BuildRepository {
                 .update();
     }
 
+    public void setDeployed(UUID id, java.time.Instant at) {
+        jdbc.sql("UPDATE builds SET deployment_status = 'DEPLOYED', deployment_status_updated_at = ?, updated_at = ?"
+                        + " WHERE id = ?")
+                .params(Timestamp.from(at), Timestamp.from(at), id)
+                .update();
+    }
+
     public boolean delete(UUID accountId, UUID id) {
         return jdbc.sql("DELETE FROM builds WHERE account_id = ? AND id = ?")
                         .params(accountId, id)

@@ -163,6 +163,17 @@ public class BuildService {
         audit.append(task.accountId(), resolved.decidedBy(), "build.status_changed", "build", build.id(), details);
     }
 
+    /** The first accepted attestation of an image marks it DEPLOYED. */
+    @Transactional(propagation = org.springframework.transaction.annotation.Propagation.MANDATORY)
+    public void markDeployed(UUID accountId, UUID id, org.openccm.server.audit.Actor actor) {
+        Build build = builds.lock(accountId, id).orElseThrow(() -> new NotFound("image", id));
+        if (build.deploymentStatus() == DeploymentStatus.DEPLOYED) {
+            return;
+        }
+        builds.setDeployed(id, clock.instant());
+        audit.append(accountId, actor, "build.deployed", "build", id, Map.of("app_id", build.appId()));
+    }
+
     private App app(UUID accountId, CreateBuildRequest r) {
         if (r.appId() == null && r.appName() == null) {
             throw new InvalidField("app_id", "required: the app_id (or app_name) of the image's application");

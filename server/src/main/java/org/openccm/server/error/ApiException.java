@@ -20,4 +20,9 @@ public abstract class ApiException extends RuntimeException {
     public String field() {
         return null;
     }
+
+    /** For refused evidence: which check failed (SIGNATURE, CHAIN, ...). */
+    public String reason() {
+        return null;
+    }
 }

@@ -36,7 +36,9 @@ public class ApiExceptionHandler {
 
     @ExceptionHandler(ApiException.class)
     ResponseEntity<ErrorBody> api(ApiException e) {
-        return ErrorBody.of(e.status(), e.code(), e.getMessage(), e.field()).toResponse();
+        return ErrorBody.of(e.status(), e.code(), e.getMessage(), e.field())
+                .withReason(e.reason())
+                .toResponse();
     }
 
     @ExceptionHandler(HttpMessageNotReadableException.class)

@@ -11,11 +11,15 @@ import org.springframework.http.ResponseEntity;
  * request field at fault, {@code code} is stable for programs while {@code detail} is for people.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record ErrorBody(String type, String title, int status, String code, String detail, String field) {
+public record ErrorBody(String type, String title, int status, String code, String detail, String field, String reason) {
     public static final MediaType PROBLEM_JSON = MediaType.APPLICATION_PROBLEM_JSON;
 
     public static ErrorBody of(HttpStatus status, String code, String detail, String field) {
-        return new ErrorBody("about:blank", status.getReasonPhrase(), status.value(), code, detail, field);
+        return new ErrorBody("about:blank", status.getReasonPhrase(), status.value(), code, detail, field, null);
+    }
+
+    public ErrorBody withReason(String reason) {
+        return new ErrorBody(type, title, status, code, detail, field, reason);
     }
 
     public ResponseEntity<ErrorBody> toResponse() {

@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.openccm.server.attestation;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.openccm.attestation.EvidenceRejected;
+import org.openccm.attestation.EvidenceRejected.Reason;
+import org.openccm.attestation.Hex;
+import org.openccm.attestation.Platform;
+import org.openccm.attestation.VerificationContext;
+import org.openccm.attestation.nitro.NitroAttestation;
+import org.openccm.attestation.nitro.NitroVerifier;
+import org.openccm.attestation.snp.SnpAttestation;
+import org.openccm.attestation.snp.SnpVerifier;
+import org.openccm.attestation.x509.CertificateChains;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Service;
+
+/**
+ * Dispatches evidence to its platform's verifier and turns the result into {@link VerifiedEvidence}. Vendor roots
+ * are the ones shipped with OpenCCM, plus extra Nitro roots an operator configures (a private test CA, say).
+ */
+@Service
+public class EvidenceVerification {
+    private final NitroVerifier nitro;
+    private final SnpVerifier snp;
+
+    EvidenceVerification(@Value("${openccm.attestation.nitro.extra-roots}") List<Path> extraNitroRoots) {
+        List<X509Certificate> nitroRoots = new ArrayList<>(List.of(NitroVerifier.awsRoot()));
+        for (Path pem : extraNitroRoots) {
+            try {
+                nitroRoots.addAll(CertificateChains.parseAll(pem.toString(), Files.readAllBytes(pem)));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the Nitro root " + pem, e);
+            } catch (EvidenceRejected e) {
+                throw new IllegalStateException("the Nitro root " + pem + " is not a certificate", e);
+            }
+        }
+        this.nitro = new NitroVerifier(nitroRoots);
+        this.snp = SnpVerifier.withAmdRoots();
+    }
+
+    /** @param signingCertificate the VCEK or VLEK (DER or PEM) for SEV-SNP; unused for Nitro */
+    public VerifiedEvidence verify(Platform platform, byte[] evidence, byte[] signingCertificate, Instant now)
+            throws EvidenceRejected {
+        VerificationContext context = VerificationContext.at(now);
+        return switch (platform) {
+            case NITRO -> nitro(nitro.verify(evidence, context));
+            case SEV_SNP -> {
+                if (signingCertificate == null) {
+                    throw new EvidenceRejected(Reason.CHAIN, "vcek", "required: the VCEK (or VLEK) that signed the report");
+                }
+                yield snp(snp.verify(evidence, signingCertificate, context));
+            }
+            case SGX, TDX, AZURE_CVM, ACI -> throw new EvidenceRejected(
+                    Reason.MALFORMED, "platform", "evidence verification for " + platform + " is not available yet");
+        };
+    }
+
+    private static VerifiedEvidence nitro(NitroAttestation a) {
+        TreeMap<String, String> measured = new TreeMap<>();
+        a.pcrs().forEach((index, value) -> measured.put("pcr" + index, value));
+        measured.put("module_id", a.moduleId());
+        byte[] digest = a.userData() != null && a.userData().length == 32 ? a.userData() : null;
+        return new VerifiedEvidence(Platform.NITRO, measured, a.publicKey(), digest);
+    }
+
+    private static VerifiedEvidence snp(SnpAttestation a) {
+        TreeMap<String, String> measured = new TreeMap<>(Map.of(
+                "measurement", Hex.of(a.report().measurement()),
+                "vmpl", "vmpl" + a.report().vmpl(),
+                "host_data", Hex.of(a.report().hostData()),
+                "report_data", Hex.of(a.report().reportData()),
+                "product", a.product().kdsName(),
+                "signing_key", a.vlek() ? "VLEK" : "VCEK",
+                "reported_tcb", Long.toHexString(a.report().reportedTcb())));
+        return new VerifiedEvidence(
+                Platform.SEV_SNP, measured, null, Arrays.copyOf(a.report().reportData(), 32));
+    }
+}

@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.openccm.server.attestation.web;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.openccm.attestation.Platform;
+import org.openccm.server.account.Caller;
+import org.openccm.server.account.Roles;
+import org.openccm.server.attestation.AttestationService;
+import org.openccm.server.attestation.AttestationService.Evidence;
+import org.openccm.server.build.BuildStatus;
+import org.openccm.server.error.FieldRules;
+import org.openccm.server.error.InvalidField;
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+@Tag(name = "Attestation")
+class AttestationController {
+    private final AttestationService attestation;
+
+    AttestationController(AttestationService attestation) {
+        this.attestation = attestation;
+    }
+
+    /**
+     * {@code evidence}: base64 of the Nitro attestation document or the SEV-SNP report; {@code vcek}: the SNP
+     * report's VCEK/VLEK, PEM or base64 DER; {@code csr}: PEM PKCS#10 whose key the evidence binds.
+     */
+    record AttestationRequest(Platform platform, String evidence, String vcek, String csr) {}
+
+    record AttestationResponse(
+            UUID certificateId,
+            String serial,
+            UUID appId,
+            UUID buildId,
+            String subject,
+            List<String> dnsNames,
+            long notAfter,
+            String certificate,
+            List<String> certificateChain) {}
+
+    /** Explain: the same evidence fields, and optionally the instant to verify at (archived evidence). */
+    record ExplainRequest(Platform platform, String evidence, String vcek, Long verificationTime) {}
+
+    record ImageConsidered(UUID buildId, UUID appId, BuildStatus status, boolean matches, String why) {}
+
+    record DecisionInfo(String outcome, UUID buildId, String detail) {}
+
+    record ExplainResponse(
+            boolean verified,
+            String reason,
+            String field,
+            String detail,
+            Map<String, String> measured,
+            DecisionInfo decision,
+            List<ImageConsidered> images) {}
+
+    @PostMapping("/v1/attestation")
+    @PreAuthorize(Roles.WRITE)
+    @Operation(summary = "Attest a workload: verify its evidence, match an approved image, issue a certificate")
+    AttestationResponse attest(@AuthenticationPrincipal Caller caller, @RequestBody AttestationRequest request) {
+        AttestationService.Attested a =
+                attestation.attest(caller, evidence(request.platform(), request.evidence(), request.vcek()), request.csr());
+        var c = a.certificate();
+        return new AttestationResponse(
+                c.id(),
+                c.serial(),
+                c.appId(),
+                c.buildId(),
+                c.subject(),
+                c.dnsNames(),
+                c.notAfter().getEpochSecond(),
+                c.certificatePem(),
+                List.of(c.certificatePem(), a.caPem()));
+    }
+
+    @PostMapping("/v1/attestation/explain")
+    @PreAuthorize(Roles.READ)
+    @Operation(summary = "Verify and match evidence without issuing anything, and say why each image did or did not match")
+    ExplainResponse explain(@AuthenticationPrincipal Caller caller, @RequestBody ExplainRequest request) {
+        Instant at = request.verificationTime() == null ? null : Instant.ofEpochSecond(request.verificationTime());
+        AttestationService.Explanation e = attestation.explain(
+                caller.account(), evidence(request.platform(), request.evidence(), request.vcek()), at);
+        if (!e.verified()) {
+            return new ExplainResponse(
+                    false, e.rejected().reason().name(), e.rejected().field(), e.rejected().getMessage(), Map.of(), null, List.of());
+        }
+        var d = e.decision();
+        return new ExplainResponse(
+                true,
+                null,
+                null,
+                null,
+                e.measured(),
+                new DecisionInfo(d.outcome(), d.build().map(b -> b.id()).orElse(null), d.detail()),
+                d.considered().stream()
+                        .map(c -> new ImageConsidered(
+                                c.build().id(), c.build().appId(), c.build().status(), c.matches(), c.why()))
+                        .toList());
+    }
+
+    private static Evidence evidence(Platform platform, String evidence, String vcek) {
+        FieldRules.required("platform", platform);
+        byte[] bytes = base64("evidence", FieldRules.required("evidence", evidence));
+        byte[] cert = vcek == null
+                ? null
+                : vcek.contains("-----BEGIN") ? vcek.getBytes(StandardCharsets.US_ASCII) : base64("vcek", vcek);
+        return new Evidence(platform, bytes, cert);
+    }
+
+    private static byte[] base64(String field, String value) {
+        try {
+            return Base64.getDecoder().decode(value.replaceAll("\\s", ""));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidField(field, "not valid base64");
+        }
+    }
+}

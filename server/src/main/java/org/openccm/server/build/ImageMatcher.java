@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.openccm.server.build;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.openccm.attestation.Platform;
+import org.springframework.stereotype.Component;
+
+/**
+ * Compares measured values with every image of the account on that platform and says, per image, whether it
+ * matches and if not which value differs. Approval status is reported, not judged: that is the caller's decision.
+ */
+@Component
+public class ImageMatcher {
+    private final BuildRepository builds;
+
+    ImageMatcher(BuildRepository builds) {
+        this.builds = builds;
+    }
+
+    public record Considered(Build build, boolean matches, String why) {}
+
+    public List<Considered> consider(UUID accountId, Platform platform, Map<String, String> measured) {
+        List<Considered> out = new ArrayList<>();
+        var search = new BuildRepository.Search(null, null, platform, null, 1000, 0);
+        for (Build b : builds.search(accountId, search)) {
+            String mismatch = switch (platform) {
+                case NITRO -> nitro(b, measured);
+                case SEV_SNP -> snp(b, measured);
+                case SGX, TDX, AZURE_CVM, ACI -> "matching " + platform + " evidence is not available yet";
+            };
+            out.add(new Considered(b, mismatch == null, mismatch == null ? "all reference values match" : mismatch));
+        }
+        return out;
+    }
+
+    private static String nitro(Build b, Map<String, String> measured) {
+        ImageAttributes.NitroEnclave n = b.attributes().nitroEnclave();
+        if (n == null) {
+            return "the image has no PCRs yet (conversion pending)";
+        }
+        String differs = differs("pcr0", n.pcr0(), measured);
+        differs = differs != null ? differs : differs("pcr1", n.pcr1(), measured);
+        differs = differs != null ? differs : differs("pcr2", n.pcr2(), measured);
+        return differs != null || n.pcr8() == null ? differs : differs("pcr8", n.pcr8(), measured);
+    }
+
+    private static String snp(Build b, Map<String, String> measured) {
+        ImageAttributes.BaremetalAmdSevSnp s = b.attributes().baremetalAmdSevSnp();
+        String differs = differs("measurement", s.measurement(), measured);
+        return differs != null ? differs : differs("vmpl", s.vmpl().name(), measured);
+    }
+
+    private static String differs(String field, String expected, Map<String, String> measured) {
+        String actual = measured.get(field);
+        return expected.equals(actual) ? null : field + " differs: image " + expected + ", measured " + actual;
+    }
+}

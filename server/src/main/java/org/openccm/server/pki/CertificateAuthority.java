@@ -1,0 +1,227 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.openccm.server.pki;
+
+import java.io.ByteArrayInputStream;
+import java.math.BigInteger;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509CRL;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.UUID;
+import org.bouncycastle.asn1.DERUTF8String;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.X500NameBuilder;
+import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.CRLReason;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.X509v2CRLBuilder;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CRLConverter;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.openccm.server.account.AccountCreated;
+import org.springframework.context.event.EventListener;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * One certificate authority per account: an ECDSA P-384 key made when the account is created, kept sealed under
+ * the master key, a self-signed CA certificate, and the signing of workload certificates and CRLs.
+ */
+@Service
+public class CertificateAuthority {
+    /**
+     * OpenCCM's extension naming the approved image and platform a certificate was issued for. A UUID-derived OID
+     * (ITU-T X.667, arc 2.25) so no registered enterprise number is borrowed.
+     */
+    public static final String IMAGE_EXTENSION_OID = "2.25.219071498735624593816591829377846823227";
+
+    private static final Duration CA_VALIDITY = Duration.ofDays(3650);
+    private final JdbcClient jdbc;
+    private final MasterKey masterKey;
+    private final Clock clock;
+    private final SecureRandom random = new SecureRandom();
+
+    CertificateAuthority(JdbcClient jdbc, MasterKey masterKey, Clock clock) {
+        this.jdbc = jdbc;
+        this.masterKey = masterKey;
+        this.clock = clock;
+    }
+
+    record Ca(X509Certificate certificate, PrivateKey key) {}
+
+    @EventListener
+    void on(AccountCreated created) {
+        create(created.accountId(), created.name());
+    }
+
+    public X509Certificate certificate(UUID accountId) {
+        return ca(accountId).certificate();
+    }
+
+    /** The fields of a workload certificate; the public key comes from the workload's verified CSR. */
+    public record Issue(
+            PublicKey publicKey, String commonName, List<String> dnsNames, Duration validity, String imageDescription) {}
+
+    public X509Certificate issue(UUID accountId, Issue request) {
+        Ca ca = ca(accountId);
+        Instant now = clock.instant();
+        Instant notAfter = now.plus(request.validity());
+        if (notAfter.isAfter(ca.certificate().getNotAfter().toInstant())) {
+            notAfter = ca.certificate().getNotAfter().toInstant();
+        }
+        try {
+            X500Name issuer = X500Name.getInstance(ca.certificate().getSubjectX500Principal().getEncoded());
+            X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(
+                    issuer,
+                    serial(),
+                    Date.from(now.minusSeconds(60)),
+                    Date.from(notAfter),
+                    new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, request.commonName()).build(),
+                    request.publicKey());
+            JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
+            b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+            b.addExtension(
+                    Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
+            b.addExtension(
+                    Extension.extendedKeyUsage,
+                    false,
+                    new ExtendedKeyUsage(new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
+            if (!request.dnsNames().isEmpty()) {
+                b.addExtension(
+                        Extension.subjectAlternativeName,
+                        false,
+                        new GeneralNames(request.dnsNames().stream()
+                                .map(n -> new GeneralName(GeneralName.dNSName, n))
+                                .toArray(GeneralName[]::new)));
+            }
+            b.addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(ca.certificate()));
+            b.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(request.publicKey()));
+            b.addExtension(
+                    new ASN1ObjectIdentifier(IMAGE_EXTENSION_OID), false, new DERUTF8String(request.imageDescription()));
+            return sign(b, ca.key());
+        } catch (GeneralSecurityException | OperatorCreationException | java.io.IOException e) {
+            throw new IllegalStateException("cannot issue a certificate", e);
+        }
+    }
+
+    public record Revoked(BigInteger serial, Instant at) {}
+
+    public X509CRL crl(UUID accountId, List<Revoked> revoked) {
+        Ca ca = ca(accountId);
+        Instant now = clock.instant();
+        try {
+            X500Name issuer = X500Name.getInstance(ca.certificate().getSubjectX500Principal().getEncoded());
+            X509v2CRLBuilder b = new X509v2CRLBuilder(issuer, Date.from(now));
+            b.setNextUpdate(Date.from(now.plus(Duration.ofDays(7))));
+            for (Revoked r : revoked) {
+                b.addCRLEntry(r.serial(), Date.from(r.at()), CRLReason.unspecified);
+            }
+            b.addExtension(
+                    Extension.authorityKeyIdentifier,
+                    false,
+                    new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(ca.certificate()));
+            ContentSigner signer = new JcaContentSignerBuilder("SHA384withECDSA").build(ca.key());
+            return new JcaX509CRLConverter().getCRL(b.build(signer));
+        } catch (GeneralSecurityException | OperatorCreationException | java.io.IOException e) {
+            throw new IllegalStateException("cannot sign the CRL", e);
+        }
+    }
+
+    @Transactional
+    void create(UUID accountId, String accountName) {
+        try {
+            KeyPairGenerator gen = KeyPairGenerator.getInstance("EC");
+            gen.initialize(new ECGenParameterSpec("secp384r1"));
+            KeyPair pair = gen.generateKeyPair();
+            Instant now = clock.instant();
+            X500Name name = new X500NameBuilder(BCStyle.INSTANCE)
+                    .addRDN(BCStyle.O, "OpenCCM")
+                    .addRDN(BCStyle.OU, "account " + accountId)
+                    .addRDN(BCStyle.CN, "OpenCCM account CA: " + accountName)
+                    .build();
+            JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(
+                    name, serial(), Date.from(now.minusSeconds(60)), Date.from(now.plus(CA_VALIDITY)), name, pair.getPublic());
+            JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
+            b.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
+            b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+            b.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(pair.getPublic()));
+            X509Certificate cert = sign(b, pair.getPrivate());
+            jdbc.sql("INSERT INTO account_cas (account_id, certificate_pem, private_key_enc, created_at) VALUES (?,?,?,?)")
+                    .params(
+                            accountId,
+                            Pem.of(cert),
+                            masterKey.seal(pair.getPrivate().getEncoded(), accountId.toString()),
+                            Timestamp.from(now))
+                    .update();
+        } catch (GeneralSecurityException | OperatorCreationException | java.io.IOException e) {
+            throw new IllegalStateException("cannot create the account CA", e);
+        }
+    }
+
+    private Ca ca(UUID accountId) {
+        var rows = jdbc.sql("SELECT certificate_pem, private_key_enc FROM account_cas WHERE account_id = ?")
+                .param(accountId)
+                .query()
+                .listOfRows();
+        if (rows.isEmpty()) {
+            // An account from before CAs existed gets its CA on first use.
+            String name = jdbc.sql("SELECT name FROM accounts WHERE id = ?").param(accountId).query(String.class).single();
+            create(accountId, name);
+            return ca(accountId);
+        }
+        var row = rows.getFirst();
+        try {
+            X509Certificate cert = (X509Certificate) CertificateFactory.getInstance("X.509")
+                    .generateCertificate(new ByteArrayInputStream(((String) row.get("certificate_pem")).getBytes()));
+            byte[] pkcs8 = masterKey.open((byte[]) row.get("private_key_enc"), accountId.toString());
+            PrivateKey key = KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
+            return new Ca(cert, key);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the CA of account " + accountId + " cannot be read", e);
+        }
+    }
+
+    private static X509Certificate sign(X509v3CertificateBuilder b, PrivateKey key)
+            throws OperatorCreationException, java.security.cert.CertificateException {
+        ContentSigner signer = new JcaContentSignerBuilder("SHA384withECDSA").build(key);
+        X509CertificateHolder holder = b.build(signer);
+        return new JcaX509CertificateConverter().getCertificate(holder);
+    }
+
+    private BigInteger serial() {
+        return new BigInteger(127, random).add(BigInteger.ONE);
+    }
+
+    static SubjectPublicKeyInfo spki(PublicKey key) {
+        return SubjectPublicKeyInfo.getInstance(key.getEncoded());
+    }
+}

@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.openccm.server.pki.web;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.security.cert.CRLException;
+import java.util.List;
+import java.util.UUID;
+import org.openccm.server.account.Caller;
+import org.openccm.server.account.Roles;
+import org.openccm.server.pki.CertificateService;
+import org.openccm.server.pki.IssuedCertificate;
+import org.openccm.server.pki.Pem;
+import org.openccm.server.web.Page;
+import org.openccm.server.web.SearchMetadata;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+@Tag(name = "Certificates")
+class CertificateController {
+    private static final MediaType PEM = MediaType.parseMediaType("application/x-pem-file");
+    private final CertificateService certificates;
+
+    CertificateController(CertificateService certificates) {
+        this.certificates = certificates;
+    }
+
+    record CertificateResponse(
+            UUID certificateId,
+            String serial,
+            UUID appId,
+            UUID buildId,
+            String platform,
+            String subject,
+            List<String> dnsNames,
+            long notBefore,
+            long notAfter,
+            Long revokedAt,
+            String revocationReason,
+            String certificate) {
+        static CertificateResponse of(IssuedCertificate c) {
+            return new CertificateResponse(
+                    c.id(),
+                    c.serial(),
+                    c.appId(),
+                    c.buildId(),
+                    c.platform(),
+                    c.subject(),
+                    c.dnsNames(),
+                    c.notBefore().getEpochSecond(),
+                    c.notAfter().getEpochSecond(),
+                    c.revokedAt() == null ? null : c.revokedAt().getEpochSecond(),
+                    c.revocationReason(),
+                    c.certificatePem());
+        }
+    }
+
+    record CertificateListResponse(SearchMetadata metadata, List<CertificateResponse> items) {}
+
+    record RevokeRequest(String reason) {}
+
+    @GetMapping("/v1/certificates")
+    @PreAuthorize(Roles.READ)
+    CertificateListResponse list(
+            @AuthenticationPrincipal Caller caller,
+            @RequestParam(name = "app_id", required = false) UUID appId,
+            @RequestParam(required = false) Integer limit,
+            @RequestParam(required = false) Integer offset) {
+        Page page = Page.of(limit, offset);
+        UUID account = caller.account();
+        int filtered = certificates.count(account, appId);
+        return new CertificateListResponse(
+                page.metadata(certificates.count(account, null), filtered),
+                certificates.list(account, appId, page.limit(), page.offset()).stream()
+                        .map(CertificateResponse::of)
+                        .toList());
+    }
+
+    @GetMapping("/v1/certificates/{cert-id}")
+    @PreAuthorize(Roles.READ)
+    CertificateResponse get(@AuthenticationPrincipal Caller caller, @PathVariable("cert-id") UUID id) {
+        return CertificateResponse.of(certificates.get(caller.account(), id));
+    }
+
+    @PostMapping("/v1/certificates/{cert-id}/revoke")
+    @PreAuthorize(Roles.WRITE)
+    @Operation(summary = "Revoke a certificate; it appears on the account's CRL")
+    CertificateResponse revoke(
+            @AuthenticationPrincipal Caller caller,
+            @PathVariable("cert-id") UUID id,
+            @RequestBody(required = false) RevokeRequest request) {
+        return CertificateResponse.of(certificates.revoke(caller, id, request == null ? null : request.reason()));
+    }
+
+    @GetMapping(path = "/v1/pki/ca")
+    @PreAuthorize(Roles.READ)
+    @Operation(summary = "The account's CA certificate (PEM): what issued certificates chain to")
+    ResponseEntity<String> ca(@AuthenticationPrincipal Caller caller) {
+        return ResponseEntity.ok().contentType(PEM).body(certificates.caPem(caller.account()));
+    }
+
+    @GetMapping(path = "/v1/pki/crl")
+    @PreAuthorize(Roles.READ)
+    @Operation(summary = "The account's certificate revocation list (PEM), signed by its CA")
+    ResponseEntity<String> crl(@AuthenticationPrincipal Caller caller) throws CRLException {
+        return ResponseEntity.ok()
+                .contentType(PEM)
+                .body(Pem.of("X509 CRL", certificates.crl(caller.account()).getEncoded()));
+    }
+}
