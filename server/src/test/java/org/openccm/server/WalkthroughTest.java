@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -27,11 +28,20 @@ class WalkthroughTest extends ApiTest {
     @Test
     void theReadmeWalkthroughWorksStepByStep() throws Exception {
         List<String> steps = walkthroughBlocks();
-        assertThat(steps).as("walk-through blocks in README.md").hasSize(7);
+        assertThat(steps).as("walk-through blocks in README.md").hasSize(8);
         String email = "walkthrough-" + UUID.randomUUID() + "@openccm.test";
         api.logInToNewAccount();
         api.post("/v1/users", Api.object().put("user_email", email).put("password", "walkthrough-pw").put("role", "ADMIN"))
                 .expect(201);
+
+        // What a real user has: nitro-cli's output, and inside the enclave its CSR and NSM attestation document.
+        List<String> pcrs = List.of(Fixtures.hex(48, 71), Fixtures.hex(48, 72), Fixtures.hex(48, 73));
+        java.security.KeyPair key = org.openccm.server.attestation.TestNitroEnclave.workloadKey();
+        files.put("MEASUREMENTS", temp("measurements", ("{\"Measurements\": {\"HashAlgorithm\": \"Sha384 { ... }\", \"PCR0\": \""
+                + pcrs.get(0) + "\", \"PCR1\": \"" + pcrs.get(1) + "\", \"PCR2\": \"" + pcrs.get(2) + "\"}}").getBytes()));
+        files.put("ATTESTATION_DOC", temp("attestation", org.openccm.server.attestation.TestNitroEnclave.document(
+                pcrs, key.getPublic().getEncoded(), null)));
+        files.put("CSR", temp("csr", org.openccm.server.attestation.TestCsr.pem(key).getBytes()));
 
         List<String> outputs = runInOneShell(steps, email, "walkthrough-pw");
 
@@ -41,8 +51,7 @@ class WalkthroughTest extends ApiTest {
         assertThat(UUID.fromString(app)).as("step 2: app created").isNotNull();
         JsonNode build = Api.JSON.readTree(outputs.get(2));
         assertThat(build.path("app_id").asString()).as("step 3: image registered").isEqualTo(app);
-        assertThat(build.at("/enclave_info/mrenclave").asString()).isEqualTo(Fixtures.MRENCLAVE);
-        assertThat(build.at("/enclave_info/mrsigner").asString()).isEqualTo(Fixtures.MRSIGNER);
+        assertThat(build.at("/attributes/nitro_enclave/pcr0").asString()).isEqualTo(pcrs.get(0));
         assertThat(build.at("/status/status").asString()).isEqualTo("PENDING");
         JsonNode tasks = Api.JSON.readTree(outputs.get(3));
         assertThat(tasks.path("items")).as("step 4: image and domain tasks pending").hasSize(2);
@@ -53,9 +62,14 @@ class WalkthroughTest extends ApiTest {
         assertThat(appAfter.path("whitelisted_domains").toString())
                 .as("step 6: domain approved")
                 .isEqualTo("[\"payments.example.com\"]");
-        JsonNode verified = Api.JSON.readTree(outputs.get(6));
-        assertThat(verified.path("valid").asBoolean()).as("step 7: audit chain verifies").isTrue();
+        JsonNode certificate = Api.JSON.readTree(outputs.get(6));
+        assertThat(certificate.path("dns_names").toString()).as("step 7: certificate issued").isEqualTo("[\"payments.example.com\"]");
+        assertThat(certificate.path("certificate").asString()).startsWith("-----BEGIN CERTIFICATE-----");
+        JsonNode verified = Api.JSON.readTree(outputs.get(7));
+        assertThat(verified.path("valid").asBoolean()).as("step 8: audit chain verifies").isTrue();
     }
+
+    private final Map<String, String> files = new java.util.HashMap<>();
 
     private List<String> runInOneShell(List<String> steps, String email, String password) throws Exception {
         StringBuilder script = new StringBuilder("set -euo pipefail\n");
@@ -66,7 +80,9 @@ class WalkthroughTest extends ApiTest {
         bash.environment().put("OPENCCM", api.base());
         bash.environment().put("OPENCCM_ADMIN_EMAIL", email);
         bash.environment().put("OPENCCM_ADMIN_PASSWORD", password);
-        bash.environment().put("SIGSTRUCT", vector("sigstruct/fortanix-test_enclave.sigstruct.bin").toString());
+        for (Map.Entry<String, String> file : files.entrySet()) {
+            bash.environment().put(file.getKey(), file.getValue());
+        }
         Process process = bash.start();
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -75,6 +91,12 @@ class WalkthroughTest extends ApiTest {
         List<String> outputs = new ArrayList<>(List.of(out.split(Pattern.quote(STEP + "\n"), -1)));
         outputs.removeFirst();
         return outputs;
+    }
+
+    private static String temp(String name, byte[] content) throws IOException {
+        Path file = Files.createTempFile("walkthrough-" + name, ".bin");
+        Files.write(file, content);
+        return file.toString();
     }
 
     static List<String> walkthroughBlocks() throws IOException {
