@@ -13,7 +13,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import org.openccm.attestation.Evidence;
 import org.openccm.attestation.EvidenceRejected;
+import org.openccm.attestation.EvidenceVerifier;
+import org.openccm.attestation.Platform;
 import org.openccm.attestation.EvidenceRejected.Reason;
 import org.openccm.attestation.Hex;
 import org.openccm.attestation.VerificationContext;
@@ -32,7 +35,7 @@ import org.openccm.attestation.x509.CertificateChains;
  *   <li>refuse debug mode (PCR0-2 all zero) unless the context allows it.
  * </ol>
  */
-public final class NitroVerifier {
+public final class NitroVerifier implements EvidenceVerifier<NitroAttestation> {
     private static final int MAX_OPTIONAL_FIELD = 1024;
     private final List<X509Certificate> roots;
 
@@ -53,6 +56,16 @@ public final class NitroVerifier {
         } catch (EvidenceRejected e) {
             throw new IllegalStateException("the shipped AWS root does not parse", e);
         }
+    }
+
+    @Override
+    public Platform platform() {
+        return Platform.NITRO;
+    }
+
+    @Override
+    public NitroAttestation verify(Evidence evidence, VerificationContext context) throws EvidenceRejected {
+        return verify(evidence.document(), context);
     }
 
     public NitroAttestation verify(byte[] document, VerificationContext context) throws EvidenceRejected {

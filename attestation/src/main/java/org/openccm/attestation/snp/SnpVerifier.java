@@ -13,7 +13,10 @@ import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import org.openccm.attestation.Evidence;
 import org.openccm.attestation.EvidenceRejected;
+import org.openccm.attestation.EvidenceVerifier;
+import org.openccm.attestation.Platform;
 import org.openccm.attestation.EvidenceRejected.Reason;
 import org.openccm.attestation.Hex;
 import org.openccm.attestation.VerificationContext;
@@ -34,7 +37,7 @@ import org.openccm.attestation.x509.Der;
  * </ol>
  * The VCEK is an input (the caller supplies it or takes it from a local cache); nothing here uses the network.
  */
-public final class SnpVerifier {
+public final class SnpVerifier implements EvidenceVerifier<SnpAttestation> {
     private static final String OID = "1.3.6.1.4.1.3704.1.";
     private final Map<AmdProduct, AmdCertificates> roots;
 
@@ -80,6 +83,19 @@ public final class SnpVerifier {
             throw new IllegalArgumentException("the bundle lacks ARK-" + p.kdsName() + " or SEV-" + p.kdsName());
         }
         return new AmdCertificates(ark, ask, asvk);
+    }
+
+    @Override
+    public Platform platform() {
+        return Platform.SEV_SNP;
+    }
+
+    @Override
+    public SnpAttestation verify(Evidence evidence, VerificationContext context) throws EvidenceRejected {
+        if (evidence.signingCertificate() == null) {
+            throw new EvidenceRejected(Reason.CHAIN, "vcek", "required: the VCEK (or VLEK) that signed the report");
+        }
+        return verify(evidence.document(), evidence.signingCertificate(), context);
     }
 
     public SnpAttestation verify(byte[] reportBytes, byte[] signingCertificate, VerificationContext context)

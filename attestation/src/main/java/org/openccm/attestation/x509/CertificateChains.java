@@ -3,6 +3,7 @@ package org.openccm.attestation.x509;
 
 import java.io.ByteArrayInputStream;
 import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
@@ -13,7 +14,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Date;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.openccm.attestation.EvidenceRejected;
 import org.openccm.attestation.EvidenceRejected.Reason;
 
@@ -22,6 +26,12 @@ import org.openccm.attestation.EvidenceRejected.Reason;
  * the verification instant (not the wall clock), and the last one one of the pinned vendor roots.
  */
 public final class CertificateChains {
+    // Links (certificate, issuer) whose signature has been verified, keyed by both encodings' SHA-256. Vendor
+    // intermediates repeat in every piece of evidence, so a repeated attestation pays only for its own
+    // signatures. Validity times and root pinning are still checked on every call.
+    private static final int MAX_CACHED_LINKS = 4096;
+    private static final Set<String> VERIFIED_LINKS = ConcurrentHashMap.newKeySet();
+
     private CertificateChains() {}
 
     public static X509Certificate parse(String field, byte[] der) throws EvidenceRejected {
@@ -76,14 +86,33 @@ public final class CertificateChains {
                         "not valid before " + cert.getNotBefore().toInstant() + ", checked at " + now);
             }
             X509Certificate issuer = i + 1 < chain.size() ? chain.get(i + 1) : cert;
+            String link = link(cert, issuer);
+            if (VERIFIED_LINKS.contains(link)) {
+                continue;
+            }
             try {
                 cert.verify(issuer.getPublicKey());
+                if (VERIFIED_LINKS.size() >= MAX_CACHED_LINKS) {
+                    VERIFIED_LINKS.clear();
+                }
+                VERIFIED_LINKS.add(link);
             } catch (GeneralSecurityException e) {
                 throw new EvidenceRejected(
                         Reason.CHAIN,
                         names.get(i),
                         "signature does not verify with the key of " + (i + 1 < chain.size() ? names.get(i + 1) : "itself"));
             }
+        }
+    }
+
+    private static String link(X509Certificate cert, X509Certificate issuer) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            String a = HexFormat.of().formatHex(sha.digest(cert.getEncoded()));
+            String b = HexFormat.of().formatHex(sha.digest(issuer.getEncoded()));
+            return a + ":" + b;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.openccm.attestation.Evidence;
 import org.openccm.attestation.EvidenceRejected;
 import org.openccm.attestation.EvidenceRejected.Reason;
 import org.openccm.attestation.Hex;
@@ -20,21 +21,29 @@ import org.openccm.attestation.VerificationContext;
 import org.openccm.attestation.nitro.NitroAttestation;
 import org.openccm.attestation.nitro.NitroVerifier;
 import org.openccm.attestation.snp.SnpAttestation;
+import org.openccm.attestation.snp.SnpReport;
+import org.openccm.attestation.snp.SnpReportParser;
 import org.openccm.attestation.snp.SnpVerifier;
 import org.openccm.attestation.x509.CertificateChains;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 
 /**
  * Dispatches evidence to its platform's verifier and turns the result into {@link VerifiedEvidence}. Vendor roots
- * are the ones shipped with OpenCCM, plus extra Nitro roots an operator configures (a private test CA, say).
+ * are the ones shipped with OpenCCM, plus extra Nitro roots an operator configures (a private test CA, say). An
+ * SEV-SNP report may come without its VCEK when one for the same chip and TCB verified before: VCEKs are kept in a
+ * local cache, so nothing here calls AMD's KDS.
  */
 @Service
 public class EvidenceVerification {
     private final NitroVerifier nitro;
     private final SnpVerifier snp;
+    private final JdbcClient jdbc;
 
-    EvidenceVerification(@Value("${openccm.attestation.nitro.extra-roots}") List<Path> extraNitroRoots) {
+    EvidenceVerification(
+            @Value("${openccm.attestation.nitro.extra-roots}") List<Path> extraNitroRoots, JdbcClient jdbc) {
+        this.jdbc = jdbc;
         List<X509Certificate> nitroRoots = new ArrayList<>(List.of(NitroVerifier.awsRoot()));
         for (Path pem : extraNitroRoots) {
             try {
@@ -56,14 +65,40 @@ public class EvidenceVerification {
         return switch (platform) {
             case NITRO -> nitro(nitro.verify(evidence, context));
             case SEV_SNP -> {
-                if (signingCertificate == null) {
-                    throw new EvidenceRejected(Reason.CHAIN, "vcek", "required: the VCEK (or VLEK) that signed the report");
+                byte[] vcek = signingCertificate != null ? signingCertificate : cachedVcek(evidence);
+                SnpAttestation verified = snp.verify(new Evidence(evidence, vcek), context);
+                if (signingCertificate != null && !verified.vlek()) {
+                    remember(verified);
                 }
-                yield snp(snp.verify(evidence, signingCertificate, context));
+                yield snp(verified);
             }
             case SGX, TDX, AZURE_CVM, ACI -> throw new EvidenceRejected(
                     Reason.MALFORMED, "platform", "evidence verification for " + platform + " is not available yet");
         };
+    }
+
+    /** A VCEK that verified an earlier report of the same chip at the same TCB, or null. */
+    private byte[] cachedVcek(byte[] report) throws EvidenceRejected {
+        SnpReport parsed = SnpReportParser.parse(report);
+        return jdbc.sql("SELECT certificate FROM snp_vcek_cache WHERE chip_id = ? AND reported_tcb = ?")
+                .params(Hex.of(parsed.chipId()), parsed.reportedTcb())
+                .query(byte[].class)
+                .optional()
+                .orElse(null);
+    }
+
+    private void remember(SnpAttestation verified) {
+        try {
+            jdbc.sql("INSERT INTO snp_vcek_cache (chip_id, reported_tcb, certificate, created_at) VALUES (?,?,?,now())"
+                            + " ON CONFLICT DO NOTHING")
+                    .params(
+                            Hex.of(verified.report().chipId()),
+                            verified.report().reportedTcb(),
+                            verified.signingCertificate().getEncoded())
+                    .update();
+        } catch (java.security.cert.CertificateEncodingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static VerifiedEvidence nitro(NitroAttestation a) {
