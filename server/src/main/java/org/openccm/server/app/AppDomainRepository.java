@@ -26,25 +26,24 @@ class AppDomainRepository {
     List<AppDomain> of(UUID appId) {
         return jdbc.sql("SELECT * FROM app_domains WHERE app_id = ? ORDER BY name")
                 .param(appId)
-                .query((rs, n) -> new AppDomain(
-                        rs.getObject("app_id", UUID.class),
-                        rs.getString("name"),
-                        AppDomain.Status.valueOf(rs.getString("status")),
-                        rs.getObject("task_id", UUID.class),
-                        rs.getTimestamp("status_updated_at").toInstant()))
+                .query(AppDomainRepository::domain)
                 .list();
     }
 
     Optional<AppDomain> byTask(UUID taskId) {
         return jdbc.sql("SELECT * FROM app_domains WHERE task_id = ? FOR UPDATE")
                 .param(taskId)
-                .query((rs, n) -> new AppDomain(
-                        rs.getObject("app_id", UUID.class),
-                        rs.getString("name"),
-                        AppDomain.Status.valueOf(rs.getString("status")),
-                        rs.getObject("task_id", UUID.class),
-                        rs.getTimestamp("status_updated_at").toInstant()))
+                .query(AppDomainRepository::domain)
                 .optional();
+    }
+
+    private static AppDomain domain(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
+        return new AppDomain(
+                rs.getObject("app_id", UUID.class),
+                rs.getString("name"),
+                AppDomain.Status.valueOf(rs.getString("status")),
+                rs.getObject("task_id", UUID.class),
+                rs.getTimestamp("status_updated_at").toInstant());
     }
 
     void setStatus(UUID appId, String name, AppDomain.Status status, Instant at) {

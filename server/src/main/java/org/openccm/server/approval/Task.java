@@ -27,4 +27,11 @@ public record Task(
         boolean separationOfDuties,
         Set<Role> approverRoles,
         Instant createdAt,
-        Instant statusUpdatedAt) {}
+        Instant statusUpdatedAt) {
+
+    Task withStatus(TaskStatus newStatus, Instant at) {
+        return new Task(
+                id, accountId, type, entityId, appId, groupId, newStatus, subject, subjectSha256, description,
+                requesterUserId, requiredApprovals, separationOfDuties, approverRoles, createdAt, at);
+    }
+}

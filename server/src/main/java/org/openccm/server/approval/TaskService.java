@@ -195,23 +195,7 @@ public class TaskService {
 
     private Task resolve(Task task, TaskStatus outcome, Actor actor, Instant at, long approvals) {
         tasks.setStatus(task.id(), outcome, at);
-        Task resolved = new Task(
-                task.id(),
-                task.accountId(),
-                task.type(),
-                task.entityId(),
-                task.appId(),
-                task.groupId(),
-                outcome,
-                task.subject(),
-                task.subjectSha256(),
-                task.description(),
-                task.requesterUserId(),
-                task.requiredApprovals(),
-                task.separationOfDuties(),
-                task.approverRoles(),
-                task.createdAt(),
-                at);
+        Task resolved = task.withStatus(outcome, at);
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("outcome", outcome);
         details.put("approvals", approvals);
