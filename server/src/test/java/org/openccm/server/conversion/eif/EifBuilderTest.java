@@ -61,6 +61,55 @@ class EifBuilderTest {
     }
 
     @Test
+    void theSignedVectorsSignatureVerifiesOverItsPcr0AndNotOverAnother() throws Exception {
+        List<EifSection> sections = EifReader.read(read("eif/synthetic-signed.eif"));
+        byte[] section = sections.getLast().data();
+        var cert = certificate();
+
+        assertThat(new String(EifSigner.signingCertificatePem(section))).startsWith("-----BEGIN CERTIFICATE-----");
+        assertThat(EifSigner.verify(section, EXPECTED.get(0), cert)).isTrue();
+        assertThat(EifSigner.verify(section, EXPECTED.get(1), cert)).isFalse();
+    }
+
+    @Test
+    void signsAnEifWhosePcr8IsItsSigner() throws Exception {
+        var cert = certificate();
+        java.security.PrivateKey key = privateKey();
+        String pem = new String(read("eif/signer-cert.pem"), StandardCharsets.US_ASCII);
+        byte[] signature = EifSigner.signatureSection(EXPECTED.get(0), pem, key, cert);
+
+        byte[] eif = EifBuilder.build(
+                EifBuilder.Arch.X86_64,
+                read("eif/fake-kernel.bin"),
+                new String(read("eif/nitro-cli-blobs-x86_64-cmdline"), StandardCharsets.US_ASCII).trim().getBytes(StandardCharsets.US_ASCII),
+                "{}".getBytes(),
+                List.of(read("eif/bootstrap-fake.cpio"), read("eif/customer.cpio")),
+                signature);
+        List<EifSection> sections = EifReader.read(eif);
+
+        assertThat(EifSigner.verify(sections.getLast().data(), EXPECTED.get(0), cert)).isTrue();
+        assertThat(EifMeasurements.of(sections, cert.getEncoded()).get(8))
+                .isEqualTo("7a65231baeb37a90899f6ac230498662dffead170c92e2ee1af1e5b4540b93c15f12118667c4417cca2430a2677891dd");
+        assertThat(EifMeasurements.of(sections, cert.getEncoded())).containsAllEntriesOf(EXPECTED);
+    }
+
+    private static java.security.cert.X509Certificate certificate() throws Exception {
+        return (java.security.cert.X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
+                .generateCertificate(new java.io.ByteArrayInputStream(read("eif/signer-cert.pem")));
+    }
+
+    private static java.security.PrivateKey privateKey() throws Exception {
+        try (var parser = new org.bouncycastle.openssl.PEMParser(
+                new java.io.StringReader(new String(read("eif/signer-key.pem"), StandardCharsets.US_ASCII)))) {
+            Object o = parser.readObject();
+            var converter = new org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter();
+            return o instanceof org.bouncycastle.openssl.PEMKeyPair pair
+                    ? converter.getKeyPair(pair).getPrivate()
+                    : converter.getPrivateKey((org.bouncycastle.asn1.pkcs.PrivateKeyInfo) o);
+        }
+    }
+
+    @Test
     void refusesAnEifWhoseBytesChanged() {
         byte[] eif = read("eif/synthetic-unsigned.eif");
         eif[eif.length - 100] ^= 0x01;
