@@ -124,6 +124,10 @@ public final class Api {
         return send(request(path).header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofByteArray(body)));
     }
 
+    public Response send(String method, String path, JsonNode body) {
+        return send(json(request(path), method, body.toString()));
+    }
+
     public Response put(String path, JsonNode body) {
         return send(json(request(path), "PUT", body.toString()));
     }
