@@ -39,10 +39,14 @@ public final class CustomerRamdisk {
     }
 
     public static byte[] build(byte[] dockerExport, byte[] cmd, byte[] env) {
+        return build(TarReader.read(dockerExport), cmd, env);
+    }
+
+    public static byte[] build(List<TarEntry> dockerExport, byte[] cmd, byte[] env) {
         List<CpioEntry> entries = new ArrayList<>();
         entries.add(CpioEntry.dir("rootfs", 0755, CpioEntry.DEFAULT_MTIME));
         Set<String> seenTouched = new LinkedHashSet<>();
-        for (TarEntry t : TarReader.read(dockerExport)) {
+        for (TarEntry t : dockerExport) {
             String name = t.type() == '5' && !t.name().endsWith("/") ? t.name() + "/" : t.name();
             if (EXCLUDED.contains(name) || name.startsWith("boot/")) {
                 continue;
