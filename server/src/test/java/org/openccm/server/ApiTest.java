@@ -35,9 +35,24 @@ public abstract class ApiTest {
         registry.add("openccm.data-dir", ApiTest::dataDir);
         registry.add("openccm.admin.email", () -> ADMIN_EMAIL);
         registry.add("openccm.admin.password", () -> ADMIN_PASSWORD);
+        registry.add("openccm.conversion.blobs-dir", ApiTest::nitroBlobs);
         registry.add(
                 "openccm.attestation.nitro.extra-roots",
                 org.openccm.server.attestation.TestNitroEnclave::rootPemFile);
+    }
+
+    /** A blob set made of the synthetic vectors: fake kernel, init and nsm.ko, and AWS's x86_64 cmdline. */
+    private static String nitroBlobs() {
+        try {
+            Path dir = Files.createTempDirectory("openccm-test-blobs");
+            Files.copy(vector("eif/fake-kernel.bin"), dir.resolve("bzImage"));
+            Files.copy(vector("eif/nitro-cli-blobs-x86_64-cmdline"), dir.resolve("cmdline"));
+            Files.copy(vector("eif/fake-init"), dir.resolve("init"));
+            Files.copy(vector("eif/fake-nsm.ko"), dir.resolve("nsm.ko"));
+            return dir.toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static String dataDir() {

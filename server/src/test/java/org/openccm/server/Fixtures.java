@@ -9,6 +9,9 @@ public final class Fixtures {
     public static final String MRENCLAVE = "784acfd7d5096a8f0fbd3265760bff21b120f62407a9a9e5ba31aa3c8ed198fc";
     public static final String MRSIGNER = "fb4bab3d6036ac1d730fa83d7366df1dd2dfeac194ef335d6854d8a6c6475542";
 
+    /** A registry that refuses connections at once. */
+    public static final String UNREACHABLE = "127.0.0.1:9";
+
     private Fixtures() {}
 
     public static String hex(int bytes, int seed) {
@@ -24,8 +27,10 @@ public final class Fixtures {
         switch (type) {
             case "EDP-SGX" -> app.put("type", "EDP").put("platform", "SGX");
             case "EDP-NITRO" -> app.put("type", "EDP").put("platform", "NITRO");
-            case "ENCLAVE_OS" -> app.put("input_image_name", "docker.io/library/nginx")
-                    .put("output_image_name", "registry.example.com/nginx-nitro");
+            // Port 9 on loopback refuses at once: the background conversion these images start fails fast and
+            // no test ever sends traffic off this machine.
+            case "ENCLAVE_OS" -> app.put("input_image_name", UNREACHABLE + "/openccm/nginx")
+                    .put("output_image_name", UNREACHABLE + "/openccm/nginx-nitro");
             case "ACI" -> app.put("input_image_name", "docker.io/library/python");
             default -> {}
         }

@@ -128,6 +128,21 @@ public class BuildRepository {
                 .update();
     }
 
+    public void setConversion(
+            UUID id, DockerInfo docker, ImageAttributes attributes, String identity, UUID taskId, java.time.Instant at) {
+        jdbc.sql("UPDATE builds SET docker_info = ?::jsonb, attributes = ?::jsonb, identity_sha256 = ?, status = 'PENDING',"
+                        + " status_updated_at = ?, pending_task_id = ?, updated_at = ? WHERE id = ?")
+                .params(
+                        json.writeValueAsString(docker),
+                        json.writeValueAsString(attributes),
+                        identity,
+                        Timestamp.from(at),
+                        taskId,
+                        Timestamp.from(at),
+                        id)
+                .update();
+    }
+
     public void setDeployed(UUID id, java.time.Instant at) {
         jdbc.sql("UPDATE builds SET deployment_status = 'DEPLOYED', deployment_status_updated_at = ?, updated_at = ?"
                         + " WHERE id = ?")

@@ -34,13 +34,21 @@ public class BuildService {
     private final AppService apps;
     private final TaskService tasks;
     private final AuditLog audit;
+    private final org.springframework.context.ApplicationEventPublisher events;
     private final Clock clock;
 
-    BuildService(BuildRepository builds, AppService apps, TaskService tasks, AuditLog audit, Clock clock) {
+    BuildService(
+            BuildRepository builds,
+            AppService apps,
+            TaskService tasks,
+            AuditLog audit,
+            org.springframework.context.ApplicationEventPublisher events,
+            Clock clock) {
         this.builds = builds;
         this.apps = apps;
         this.tasks = tasks;
         this.audit = audit;
+        this.events = events;
         this.clock = clock;
     }
 
@@ -109,6 +117,7 @@ public class BuildService {
         details.put("reference_values", text.full());
         details.put("task_id", task.id());
         audit.append(accountId, caller.actor(), "build.created", "build", id, details);
+        events.publishEvent(new BuildCreated(build));
         return new Created(build, app);
     }
 
@@ -161,6 +170,44 @@ public class BuildService {
         details.put("to", status);
         details.put("task_id", task.id());
         audit.append(task.accountId(), resolved.decidedBy(), "build.status_changed", "build", build.id(), details);
+    }
+
+    /**
+     * Records the measurements a conversion produced. The image's reference values change, so its open task is
+     * cancelled and a new one opened for the real PCRs: nobody can have approved values they never saw.
+     */
+    @Transactional
+    public Build applyConversion(UUID accountId, UUID id, ImageAttributes.NitroEnclave pcrs, DockerInfo docker) {
+        org.openccm.server.audit.Actor system = org.openccm.server.audit.Actor.SYSTEM;
+        Build old = builds.lock(accountId, id).orElseThrow(() -> new NotFound("image", id));
+        App app = apps.get(accountId, old.appId());
+        ImageAttributes attributes = new ImageAttributes(null, pcrs, null, null, null, null);
+        Build converted = new Build(
+                old.id(), old.accountId(), old.appId(), old.platform(), docker, null, null, null, null, attributes,
+                old.advancedSettings(), old.launchHint(), old.memSize(), old.threads(),
+                old.enableOverlayFilesystemPersistence(), old.groupId(), null, BuildStatus.PENDING, clock.instant(),
+                old.deploymentStatus(), old.deploymentStatusUpdatedAt(), null, old.createdBy(), old.createdAt(),
+                clock.instant());
+        ReferenceValueText text = ReferenceValueText.of(converted);
+        tasks.cancelPending(accountId, id, system);
+        Task task = tasks.open(
+                accountId,
+                new org.openccm.server.audit.Actor(old.createdBy(), null, null),
+                new TaskService.Subject(
+                        TaskType.BUILD_WHITELIST,
+                        id,
+                        app.id(),
+                        old.groupId() != null ? old.groupId() : app.groupId(),
+                        text.full(),
+                        "Approve converted image of app '" + app.name() + "' " + docker.dockerImageName() + ":"
+                                + docker.dockerVersion() + " on NITRO"));
+        builds.setConversion(id, docker, attributes, text.identitySha256(), task.id(), clock.instant());
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("reference_values", text.full());
+        details.put("previous_status", old.status());
+        details.put("task_id", task.id());
+        audit.append(accountId, system, "build.converted", "build", id, details);
+        return get(accountId, id);
     }
 
     /** The first accepted attestation of an image marks it DEPLOYED. */

@@ -45,8 +45,8 @@ class AppApiTest extends ApiTest {
         JsonNode app = api.post("/v1/apps", Fixtures.app("ENCLAVE_OS")).expect(200).body();
 
         assertThat(app.path("platform").asString()).isEqualTo("NITRO");
-        assertThat(app.path("input_image_name").asString()).isEqualTo("docker.io/library/nginx");
-        assertThat(app.path("output_image_name").asString()).isEqualTo("registry.example.com/nginx-nitro");
+        assertThat(app.path("input_image_name").asString()).isEqualTo(Fixtures.UNREACHABLE + "/openccm/nginx");
+        assertThat(app.path("output_image_name").asString()).isEqualTo(Fixtures.UNREACHABLE + "/openccm/nginx-nitro");
     }
 
     @Test

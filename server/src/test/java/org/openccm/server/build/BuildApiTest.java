@@ -101,7 +101,7 @@ class BuildApiTest extends ApiTest {
         JsonNode read = roundTrip(body);
 
         assertThat(read.path("platform").asString()).isEqualTo("NITRO");
-        assertThat(read.at("/docker_info/docker_image_name").asString()).isEqualTo("docker.io/library/nginx");
+        assertThat(read.at("/docker_info/docker_image_name").asString()).isEqualTo(Fixtures.UNREACHABLE + "/openccm/nginx");
         assertThat(read.at("/docker_info/docker_version").asString()).isEqualTo("latest");
         assertThat(read.path("enable_overlay_filesystem_persistence").asBoolean()).isFalse();
         assertThat(read.at("/advanced_settings/encryptedDirs")).hasSize(4);

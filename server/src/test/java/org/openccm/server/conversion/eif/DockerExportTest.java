@@ -16,7 +16,7 @@ import org.openccm.server.TestFiles;
  * The vector's docker export, split back into image layers (without Docker's init-layer files, in shuffled order
  * and across two layers with a whiteout), must be re-created entry for entry and give the ORACLE customer ramdisk.
  */
-class DockerExportTest {
+public class DockerExportTest {
     private static final Set<String> INIT_LAYER =
             Set.of(".dockerenv", "dev/console", "dev/pts/", "dev/shm/", "etc/hostname", "etc/hosts", "etc/resolv.conf", "etc/mtab");
 
@@ -40,7 +40,7 @@ class DockerExportTest {
     }
 
     /** A plain ustar stream, as an image layer is. */
-    static byte[] tar(List<TarEntry> entries) {
+    public static byte[] tar(List<TarEntry> entries) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (TarEntry e : entries) {
             byte[] h = new byte[512];

@@ -1,0 +1,317 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.openccm.server.conversion;
+
+import jakarta.annotation.PreDestroy;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.openccm.attestation.Platform;
+import org.openccm.server.app.App;
+import org.openccm.server.app.AppService;
+import org.openccm.server.app.AppType;
+import org.openccm.server.audit.Actor;
+import org.openccm.server.audit.AuditLog;
+import org.openccm.server.build.Build;
+import org.openccm.server.build.BuildCreated;
+import org.openccm.server.build.BuildService;
+import org.openccm.server.build.DockerInfo;
+import org.openccm.server.build.ImageAttributes;
+import org.openccm.server.conversion.eif.BootstrapRamdisk;
+import org.openccm.server.conversion.eif.CustomerRamdisk;
+import org.openccm.server.conversion.eif.DockerExport;
+import org.openccm.server.conversion.eif.EifBuilder;
+import org.openccm.server.conversion.eif.EifMeasurements;
+import org.openccm.server.conversion.eif.EifReader;
+import org.openccm.server.error.NotFound;
+import org.openccm.server.registry.OciRegistryClient;
+import org.openccm.server.registry.OciRegistryClient.Reference;
+import org.openccm.server.registry.OciRegistryClient.RegistryException;
+import org.openccm.server.registry.RegistryService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.event.TransactionalEventListener;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Converts an Enclave OS image in the background, after its registration commits: pull the input image, emulate
+ * its docker export, build nitro-cli's two ramdisks and the EIF with the operator's blob set, measure it, push an
+ * output image holding the EIF, and record the PCRs on the image (which opens its approval task for them). Each
+ * step is recorded; a failure keeps the image and says why.
+ */
+@Service
+public class ConversionService {
+    private static final Logger log = LoggerFactory.getLogger(ConversionService.class);
+    static final String EIF_PATH = "opt/openccm/enclave.eif";
+    private final JdbcClient jdbc;
+    private final OciRegistryClient registry;
+    private final RegistryService credentials;
+    private final BuildService builds;
+    private final AppService apps;
+    private final AuditLog audit;
+    private final JsonMapper json;
+    private final Clock clock;
+    private final Path blobs;
+    private final ExecutorService jobs = Executors.newVirtualThreadPerTaskExecutor();
+
+    ConversionService(
+            JdbcClient jdbc,
+            OciRegistryClient registry,
+            RegistryService credentials,
+            BuildService builds,
+            AppService apps,
+            AuditLog audit,
+            JsonMapper json,
+            Clock clock,
+            @Value("${openccm.conversion.blobs-dir}") Path blobs) {
+        this.jdbc = jdbc;
+        this.registry = registry;
+        this.credentials = credentials;
+        this.builds = builds;
+        this.apps = apps;
+        this.audit = audit;
+        this.json = json;
+        this.clock = clock;
+        this.blobs = blobs;
+    }
+
+    public record Job(UUID buildId, String state, String step, long bytes, String error, String outputImage, String outputDigest,
+            Instant createdAt, Instant updatedAt) {}
+
+    @TransactionalEventListener
+    void on(BuildCreated created) {
+        Build b = created.build();
+        if (b.platform() != Platform.NITRO || b.attributes().nitroEnclave() != null) {
+            return;
+        }
+        App app = apps.get(b.accountId(), b.appId());
+        if (app.type() != AppType.ENCLAVE_OS) {
+            return;
+        }
+        Instant now = clock.instant();
+        jdbc.sql("INSERT INTO conversion_jobs (build_id, account_id, state, step, created_at, updated_at) VALUES (?,?,'QUEUED','queued',?,?)")
+                .params(b.id(), b.accountId(), Timestamp.from(now), Timestamp.from(now))
+                .update();
+        jobs.submit(() -> run(b, app));
+    }
+
+    public Job job(UUID accountId, UUID buildId) {
+        return jdbc.sql("SELECT * FROM conversion_jobs WHERE account_id = ? AND build_id = ?")
+                .params(accountId, buildId)
+                .query((rs, n) -> new Job(
+                        rs.getObject("build_id", UUID.class),
+                        rs.getString("state"),
+                        rs.getString("step"),
+                        rs.getLong("bytes"),
+                        rs.getString("error"),
+                        rs.getString("output_image"),
+                        rs.getString("output_digest"),
+                        rs.getTimestamp("created_at").toInstant(),
+                        rs.getTimestamp("updated_at").toInstant()))
+                .optional()
+                .orElseThrow(() -> new NotFound("conversion of image", buildId));
+    }
+
+    private void run(Build b, App app) {
+        try {
+            String input = b.dockerInfo().dockerImageName() + ":" + b.dockerInfo().dockerVersion();
+            Reference in = Reference.parse(input);
+            RegistryService.Credential inCred = credentials.credentialFor(b.accountId(), input).orElse(null);
+            progress(b, "RUNNING", "pull manifest " + input, 0);
+            OciRegistryClient.Manifest manifest = registry.manifest(in, inCred);
+            JsonNode config = json.readTree(registry.blob(in, manifest.json().at("/config/digest").asString(), inCred));
+            List<byte[]> layers = new ArrayList<>();
+            long bytes = 0;
+            for (JsonNode layer : manifest.json().path("layers")) {
+                byte[] blob = registry.blob(in, layer.path("digest").asString(), inCred);
+                layers.add(blob);
+                bytes += blob.length;
+                progress(b, "RUNNING", "pull layers", bytes);
+            }
+            progress(b, "RUNNING", "build ramdisks", bytes);
+            JsonNode c = config.path("config");
+            List<String> cmd = strings(c.path("Cmd").isArray() && !c.path("Cmd").isEmpty() ? c.path("Cmd") : c.path("Entrypoint"));
+            if (cmd.isEmpty()) {
+                throw new ConversionFailed("the image has neither Cmd nor Entrypoint (nitro-cli refuses it too)");
+            }
+            byte[] customer = CustomerRamdisk.build(
+                    DockerExport.export(layers, b.createdAt().getEpochSecond()),
+                    CustomerRamdisk.configFile(cmd),
+                    CustomerRamdisk.configFile(strings(c.path("Env"))));
+            byte[] bootstrap = BootstrapRamdisk.build(blob("init"), blob("nsm.ko"));
+            progress(b, "RUNNING", "build EIF", bytes);
+            ObjectNode metadata = json.createObjectNode();
+            metadata.put("ImageName", b.dockerInfo().dockerImageName());
+            metadata.put("ImageVersion", manifest.json().at("/config/digest").asString().replace("sha256:", ""));
+            metadata.putObject("BuildMetadata").put("BuildTool", "openccm").put("BuildToolVersion", "0.1.0");
+            metadata.set("DockerInfo", config);
+            metadata.putNull("CustomMetadata");
+            byte[] eif = EifBuilder.build(
+                    EifBuilder.Arch.X86_64,
+                    blob("bzImage"),
+                    new String(blob("cmdline"), StandardCharsets.US_ASCII).trim().getBytes(StandardCharsets.US_ASCII),
+                    json.writeValueAsBytes(metadata),
+                    List.of(bootstrap, customer),
+                    null);
+            Map<Integer, String> pcrs = EifMeasurements.of(EifReader.read(eif), null);
+
+            String output = app.outputImageName() + ":" + b.dockerInfo().dockerVersion();
+            progress(b, "RUNNING", "push " + output, bytes);
+            Reference out = Reference.parse(output);
+            RegistryService.Credential outCred = credentials.credentialFor(b.accountId(), output).orElse(null);
+            String digest = push(out, outCred, eif, pcrs, b);
+
+            List<DockerInfo.ExposedPort> ports = new ArrayList<>();
+            c.path("ExposedPorts").propertyNames().forEach(p -> {
+                String[] parts = p.split("/");
+                ports.add(new DockerInfo.ExposedPort(
+                        Integer.parseInt(parts[0]), parts.length > 1 && parts[1].equalsIgnoreCase("udp") ? DockerInfo.Protocol.Udp : DockerInfo.Protocol.Tcp));
+            });
+            DockerInfo docker = new DockerInfo(
+                    b.dockerInfo().dockerImageName(), b.dockerInfo().dockerVersion(), manifest.digest(), bytes >> 20, ports);
+            builds.applyConversion(b.accountId(), b.id(), new ImageAttributes.NitroEnclave(
+                    ImageAttributes.NitroHashAlgorithm.Sha384, pcrs.get(0), pcrs.get(1), pcrs.get(2), null), docker);
+            jdbc.sql("UPDATE conversion_jobs SET state = 'SUCCEEDED', step = 'done', output_image = ?, output_digest = ?,"
+                            + " updated_at = ? WHERE build_id = ?")
+                    .params(output, digest, Timestamp.from(clock.instant()), b.id())
+                    .update();
+        } catch (RegistryException | ConversionFailed | IOException | RuntimeException e) {
+            String reason = e instanceof RegistryException || e instanceof ConversionFailed ? e.getMessage() : "conversion failed: " + e;
+            if (!(e instanceof RegistryException || e instanceof ConversionFailed)) {
+                log.error("Conversion of image {} failed", b.id(), e);
+            }
+            jdbc.sql("UPDATE conversion_jobs SET state = 'FAILED', error = ?, updated_at = ? WHERE build_id = ?")
+                    .params(reason, Timestamp.from(clock.instant()), b.id())
+                    .update();
+            recordFailure(b, reason);
+        }
+    }
+
+    private void recordFailure(Build b, String reason) {
+        try {
+            new org.springframework.transaction.support.TransactionTemplate(txManager()).executeWithoutResult(s ->
+                    audit.append(b.accountId(), Actor.SYSTEM, "conversion.failed", "build", b.id(), Map.of("reason", reason)));
+        } catch (RuntimeException e) {
+            log.warn("Could not audit the failed conversion of {}", b.id(), e);
+        }
+    }
+
+    private org.springframework.transaction.PlatformTransactionManager txManager;
+
+    @org.springframework.beans.factory.annotation.Autowired
+    void setTransactionManager(org.springframework.transaction.PlatformTransactionManager tx) {
+        this.txManager = tx;
+    }
+
+    private org.springframework.transaction.PlatformTransactionManager txManager() {
+        return txManager;
+    }
+
+    /** The output image: one layer holding the EIF, a config whose labels carry the PCRs. */
+    private String push(Reference out, RegistryService.Credential cred, byte[] eif, Map<Integer, String> pcrs, Build b)
+            throws RegistryException {
+        byte[] layer = tar(EIF_PATH, eif);
+        ObjectNode config = json.createObjectNode().put("architecture", "amd64").put("os", "linux");
+        ObjectNode cfg = config.putObject("config");
+        ObjectNode labels = cfg.putObject("Labels");
+        pcrs.forEach((i, v) -> labels.put("org.openccm.nitro.pcr" + i, v));
+        cfg.putArray("Env")
+                .add("EIF_PATH=/" + EIF_PATH)
+                .add("MEM_SIZE=" + (b.memSize() == null ? 2048 : b.memSize()))
+                .add("CPU_COUNT=" + (b.threads() == null ? 2 : b.threads()))
+                .add("FILE_PERSISTENCE=" + b.enableOverlayFilesystemPersistence());
+        config.putObject("rootfs").put("type", "layers").putArray("diff_ids").add(OciRegistryClient.digest(layer));
+        byte[] configBytes = json.writeValueAsBytes(config);
+        String layerDigest = registry.pushBlob(out, layer, cred);
+        String configDigest = registry.pushBlob(out, configBytes, cred);
+        ObjectNode manifest = json.createObjectNode().put("schemaVersion", 2).put("mediaType", OciRegistryClient.OCI_MANIFEST);
+        manifest.putObject("config").put("mediaType", "application/vnd.oci.image.config.v1+json").put("digest", configDigest).put("size", configBytes.length);
+        manifest.putArray("layers").addObject().put("mediaType", "application/vnd.oci.image.layer.v1.tar").put("digest", layerDigest).put("size", layer.length);
+        return registry.pushManifest(out, OciRegistryClient.OCI_MANIFEST, json.writeValueAsBytes(manifest), cred);
+    }
+
+    private void progress(Build b, String state, String step, long bytes) {
+        jdbc.sql("UPDATE conversion_jobs SET state = ?, step = ?, bytes = ?, updated_at = ? WHERE build_id = ?")
+                .params(state, step, bytes, Timestamp.from(clock.instant()), b.id())
+                .update();
+    }
+
+    private byte[] blob(String name) throws IOException, ConversionFailed {
+        Path file = blobs.resolve(name);
+        if (!Files.isRegularFile(file)) {
+            throw new ConversionFailed("the Nitro blob set lacks " + file + " (configure openccm.conversion.blobs-dir)");
+        }
+        return Files.readAllBytes(file);
+    }
+
+    private static List<String> strings(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(n -> out.add(n.asString()));
+        return out;
+    }
+
+    static byte[] tar(String name, byte[] data) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] h = new byte[512];
+        put(h, 0, name);
+        put(h, 100, "0000644");
+        put(h, 108, "0000000");
+        put(h, 116, "0000000");
+        put(h, 124, String.format("%011o", data.length));
+        put(h, 136, String.format("%011o", 0));
+        h[156] = '0';
+        put(h, 257, "ustar");
+        put(h, 263, "00");
+        java.util.Arrays.fill(h, 148, 156, (byte) ' ');
+        long sum = 0;
+        for (byte x : h) {
+            sum += x & 0xff;
+        }
+        put(h, 148, String.format("%06o", sum));
+        h[154] = 0;
+        out.writeBytes(h);
+        out.writeBytes(data);
+        out.writeBytes(new byte[(512 - data.length % 512) % 512]);
+        out.writeBytes(new byte[1024]);
+        return out.toByteArray();
+    }
+
+    private static void put(byte[] h, int offset, String s) {
+        byte[] b = s.getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(b, 0, h, offset, b.length);
+    }
+
+    static final class ConversionFailed extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        ConversionFailed(String message) {
+            super(message);
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        jobs.shutdownNow();
+    }
+
+    Optional<Path> blobsDir() {
+        return Optional.of(blobs);
+    }
+}

@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.openccm.server.conversion;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openccm.server.Api;
+import org.openccm.server.ApiTest;
+import org.openccm.server.Fixtures;
+import org.openccm.server.conversion.eif.DockerExportTest;
+import org.openccm.server.conversion.eif.EifMeasurements;
+import org.openccm.server.conversion.eif.EifReader;
+import org.openccm.server.conversion.eif.TarEntry;
+import org.openccm.server.conversion.eif.TarReader;
+import org.openccm.server.registry.OciRegistryClient;
+import org.openccm.server.registry.OciRegistryClient.Reference;
+import org.openccm.server.registry.RegistryService;
+import org.openccm.server.registry.TestRegistry;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Enclave OS conversion end to end against a real registry on loopback: the test pushes an input image whose
+ * filesystem is the vectors' synthetic container, OpenCCM converts it with the synthetic blob set, and the image's
+ * PCRs must be exactly those of the vectors' synthetic EIF.
+ */
+class ConversionApiTest extends ApiTest {
+    private static final Set<String> INIT_LAYER =
+            Set.of(".dockerenv", "dev/console", "dev/pts/", "dev/shm/", "etc/hostname", "etc/hosts", "etc/resolv.conf", "etc/mtab");
+    private static final String PCR0 = "7bc37c0a26a00b59d13d037dd3d68369fb0d35edc46027e3ca232c2e795aec3d686b138fa7df411a686573642dace80d";
+    private static final String PCR1 = "404d07c81f3b4cdc4b06fab17466f660093c08c33f7bb51ee6dd4bc147e31ce2792a6203012de7c7305edfcbea711358";
+    private static final String PCR2 = "9b0c09ed3e346f5fc2bbb07ac6eea2f97539afd19b28fb0f45b419fc926b1e1a482b45598f1b3bb92e9aad6e68d680d3";
+    private static final RegistryService.Credential CREDENTIAL =
+            new RegistryService.Credential(TestRegistry.USER, TestRegistry.PASSWORD);
+    private final OciRegistryClient client = new OciRegistryClient(List.of("127.0.0.1"));
+    private String host;
+
+    @BeforeEach
+    void registry() {
+        host = TestRegistry.host();
+        api.logInToNewAccount();
+    }
+
+    @Test
+    void anEnclaveOsImageIsConvertedPushedAndMeasuredAsNitroCliWould() throws Exception {
+        saveCredentials(TestRegistry.PASSWORD);
+        String input = host + "/openccm/in-" + UUID.randomUUID();
+        String output = host + "/openccm/out-" + UUID.randomUUID();
+        String inputDigest = pushInputImage(input + ":v1");
+        UUID app = api.post("/v1/apps", Fixtures.app("ENCLAVE_OS").put("input_image_name", input).put("output_image_name", output))
+                .expect(200)
+                .id("app_id");
+        ObjectNode request = Api.object().put("app_id", app.toString()).put("mem_size", 1024).put("threads", 2);
+        request.putObject("docker_info").put("docker_version", "v1");
+        JsonNode created = api.post("/v1/builds", request).expect(200).body();
+        String id = created.path("build_id").asString();
+
+        JsonNode job = awaitJob(id, "SUCCEEDED");
+
+        JsonNode image = api.get("/v1/builds/" + id).expect(200).body();
+        assertThat(image.at("/attributes/nitro_enclave/pcr0").asString()).isEqualTo(PCR0);
+        assertThat(image.at("/attributes/nitro_enclave/pcr1").asString()).isEqualTo(PCR1);
+        assertThat(image.at("/attributes/nitro_enclave/pcr2").asString()).isEqualTo(PCR2);
+        assertThat(image.at("/docker_info/docker_image_sha").asString()).isEqualTo(inputDigest);
+        assertThat(image.at("/docker_info/exposed_ports/0/port").asInt()).isEqualTo(8080);
+        assertThat(image.at("/status/status").asString()).isEqualTo("PENDING");
+        String task = image.path("pending_task_id").asString();
+        assertThat(task).isNotEqualTo(created.path("pending_task_id").asString());
+        assertThat(api.get("/v1/tasks/" + task).expect(200).text("subject")).contains("pcr0=" + PCR0);
+        assertThat(api.get("/v1/tasks/" + created.path("pending_task_id").asString()).expect(200).body().at("/status/status").asString())
+                .isEqualTo("CANCELLED");
+        assertThat(job.path("output_image").asString()).isEqualTo(output + ":v1");
+
+        // the pushed output image holds the EIF, and the EIF measures to the image's PCRs
+        Reference out = Reference.parse(output + ":v1");
+        OciRegistryClient.Manifest manifest = client.manifest(out, CREDENTIAL);
+        byte[] layer = client.blob(out, manifest.json().at("/layers/0/digest").asString(), CREDENTIAL);
+        TarEntry eif = TarReader.read(layer).getFirst();
+        assertThat(eif.name()).isEqualTo("opt/openccm/enclave.eif");
+        assertThat(EifMeasurements.of(EifReader.read(eif.data()), null))
+                .containsEntry(0, PCR0)
+                .containsEntry(1, PCR1)
+                .containsEntry(2, PCR2);
+    }
+
+    @Test
+    void wrongCredentialsFailTheConversionWithTheReason() throws Exception {
+        saveCredentials("not-the-password");
+        String id = convert(host + "/openccm/in-" + UUID.randomUUID());
+
+        JsonNode job = awaitJob(id, "FAILED");
+
+        assertThat(job.path("error").asString()).contains("refused the credentials");
+        assertThat(api.get("/v1/builds/" + id).expect(200).body().at("/attributes").has("nitro_enclave")).isFalse();
+        assertThat(api.get("/v1/audit?action=conversion.failed&object_id=" + id).expect(200).body().path("items")).hasSize(1);
+    }
+
+    @Test
+    void aMissingInputImageFailsTheConversionWithTheReason() throws Exception {
+        saveCredentials(TestRegistry.PASSWORD);
+        String id = convert(host + "/openccm/absent-" + UUID.randomUUID());
+
+        JsonNode job = awaitJob(id, "FAILED");
+
+        assertThat(job.path("error").asString()).contains("404");
+    }
+
+    private String convert(String input) {
+        UUID app = api.post("/v1/apps", Fixtures.app("ENCLAVE_OS").put("input_image_name", input).put("output_image_name", input + "-out"))
+                .expect(200)
+                .id("app_id");
+        return api.post("/v1/builds", Api.object().put("app_id", app.toString())).expect(200).text("build_id");
+    }
+
+    private JsonNode awaitJob(String build, String state) {
+        JsonNode[] last = new JsonNode[1];
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            last[0] = api.get("/v1/builds/" + build + "/conversion").expect(200).body();
+            String s = last[0].path("state").asString();
+            return s.equals("SUCCEEDED") || s.equals("FAILED");
+        });
+        assertThat(last[0].path("state").asString()).as(last[0].toString()).isEqualTo(state);
+        return last[0];
+    }
+
+    private void saveCredentials(String password) {
+        ObjectNode r = Api.object().put("url", host);
+        r.putObject("credential").putObject("default").put("username", TestRegistry.USER).put("password", password);
+        api.post("/v1/registry", r).expect(200);
+    }
+
+    /** The vectors' synthetic container as a one-layer image with its Cmd, Env and a port. */
+    private String pushInputImage(String name) throws Exception {
+        Reference ref = Reference.parse(name);
+        List<TarEntry> files = TarReader.read(Files.readAllBytes(vector("eif/docker-export.tar"))).stream()
+                .filter(e -> !INIT_LAYER.contains(e.name()))
+                .toList();
+        byte[] layer = DockerExportTest.tar(files);
+        ObjectNode config = Api.object().put("architecture", "amd64").put("os", "linux");
+        ObjectNode c = config.putObject("config");
+        c.putArray("Cmd").add("/usr/bin/app");
+        var env = c.putArray("Env");
+        Files.readAllLines(vector("eif/env")).forEach(env::add);
+        c.putObject("ExposedPorts").putObject("8080/tcp");
+        config.putObject("rootfs").put("type", "layers").putArray("diff_ids").add(OciRegistryClient.digest(layer));
+        byte[] configBytes = config.toString().getBytes(StandardCharsets.UTF_8);
+        String layerDigest = client.pushBlob(ref, layer, CREDENTIAL);
+        String configDigest = client.pushBlob(ref, configBytes, CREDENTIAL);
+        ObjectNode manifest = Api.object().put("schemaVersion", 2).put("mediaType", OciRegistryClient.OCI_MANIFEST);
+        manifest.putObject("config").put("mediaType", "application/vnd.oci.image.config.v1+json").put("digest", configDigest).put("size", configBytes.length);
+        manifest.putArray("layers").addObject().put("mediaType", "application/vnd.oci.image.layer.v1.tar").put("digest", layerDigest).put("size", layer.length);
+        return client.pushManifest(ref, OciRegistryClient.OCI_MANIFEST, manifest.toString().getBytes(StandardCharsets.UTF_8), CREDENTIAL);
+    }
+}
