@@ -42,10 +42,10 @@ public class EvidenceVerification {
     private final JdbcClient jdbc;
 
     EvidenceVerification(
-            @Value("${openccm.attestation.nitro.extra-roots}") List<Path> extraNitroRoots, JdbcClient jdbc) {
+            @Value("${openccm.attestation.nitro.extra-roots:}") String extraNitroRoots, JdbcClient jdbc) {
         this.jdbc = jdbc;
         List<X509Certificate> nitroRoots = new ArrayList<>(List.of(NitroVerifier.awsRoot()));
-        for (Path pem : extraNitroRoots) {
+        for (Path pem : pemFiles(extraNitroRoots)) {
             try {
                 nitroRoots.addAll(CertificateChains.parseAll(pem.toString(), Files.readAllBytes(pem)));
             } catch (IOException e) {
@@ -56,6 +56,20 @@ public class EvidenceVerification {
         }
         this.nitro = new NitroVerifier(nitroRoots);
         this.snp = SnpVerifier.withAmdRoots();
+    }
+
+    /**
+     * The comma-separated PEM files of the property. Taken as text because Spring binds an empty property to a list
+     * holding one null, which is what the default configuration has.
+     */
+    static List<Path> pemFiles(String commaSeparated) {
+        List<Path> files = new ArrayList<>();
+        for (String entry : commaSeparated.split(",")) {
+            if (!entry.isBlank()) {
+                files.add(Path.of(entry.strip()));
+            }
+        }
+        return files;
     }
 
     /** @param signingCertificate the VCEK or VLEK (DER or PEM) for SEV-SNP; unused for Nitro */
