@@ -1,7 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.openccm.server.conversion.aci;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -26,6 +31,32 @@ public final class DmVerity {
         do {
             level = nextLevel(level);
         } while (level.length != BLOCK);
+        return HexFormat.of().formatHex(hash(level, 0));
+    }
+
+    /** The same root for an image file, read block by block: only the hash levels (1/128 of it) are in memory. */
+    public static String rootHash(Path image) throws IOException {
+        long size = Files.size(image);
+        if (size == 0 || size % BLOCK != 0) {
+            throw new IllegalArgumentException("a dm-verity image is a whole, non-zero number of 4096-byte blocks");
+        }
+        ByteArrayOutputStream level0 = new ByteArrayOutputStream();
+        byte[] block = new byte[BLOCK];
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(image), 1 << 20)) {
+            for (long read = 0; read < size; read += BLOCK) {
+                if (in.readNBytes(block, 0, BLOCK) != BLOCK) {
+                    throw new IOException("the image changed while it was hashed");
+                }
+                level0.writeBytes(hash(block, 0));
+            }
+        }
+        while (level0.size() % BLOCK != 0) {
+            level0.write(0);
+        }
+        byte[] level = level0.toByteArray();
+        while (level.length != BLOCK) {
+            level = nextLevel(level);
+        }
         return HexFormat.of().formatHex(hash(level, 0));
     }
 
