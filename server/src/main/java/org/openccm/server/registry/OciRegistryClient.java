@@ -128,6 +128,34 @@ public final class OciRegistryClient {
         return r.body();
     }
 
+    /**
+     * Downloads a blob into a file without holding it in memory, and checks it hashes to its digest (a layer can be
+     * gigabytes).
+     */
+    public void downloadBlob(Reference ref, String digest, RegistryService.Credential credential, java.nio.file.Path file)
+            throws RegistryException {
+        HttpResponse<java.nio.file.Path> r = send(ref, credential, "pull", b -> b.uri(url(ref, "/blobs/" + digest)).GET(),
+                HttpResponse.BodyHandlers.ofFile(file));
+        if (r.statusCode() != 200) {
+            throw new RegistryException(r.statusCode(), "blob " + digest + ": registry answered " + r.statusCode());
+        }
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[1 << 16];
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+                sha.update(buffer, 0, n);
+            }
+            if (!("sha256:" + HexFormat.of().formatHex(sha.digest())).equals(digest)) {
+                throw new RegistryException(502, "blob " + digest + " does not hash to its digest");
+            }
+        } catch (IOException e) {
+            throw new RegistryException(500, "cannot read the downloaded blob " + digest + ": " + e.getMessage());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Uploads a blob (monolithic POST then PUT) unless the registry has it already; returns its digest. */
     public String pushBlob(Reference ref, byte[] data, RegistryService.Credential credential) throws RegistryException {
         String digest = digest(data);
@@ -171,8 +199,14 @@ public final class OciRegistryClient {
 
     private HttpResponse<byte[]> send(Reference ref, RegistryService.Credential credential, String actions, RequestShape shape)
             throws RegistryException {
+        return send(ref, credential, actions, shape, HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private <T> HttpResponse<T> send(
+            Reference ref, RegistryService.Credential credential, String actions, RequestShape shape, HttpResponse.BodyHandler<T> body)
+            throws RegistryException {
         String scopeKey = ref.registry() + "|" + ref.repository() + "|" + actions + "|" + (credential == null ? "" : credential.username());
-        HttpResponse<byte[]> r = exchange(shape.apply(HttpRequest.newBuilder()), tokens.get(scopeKey));
+        HttpResponse<T> r = exchange(shape.apply(HttpRequest.newBuilder()), tokens.get(scopeKey), body);
         if (r.statusCode() != 401) {
             return r;
         }
@@ -189,7 +223,7 @@ public final class OciRegistryClient {
             throw new RegistryException(401, ref.registry() + " asks for an unsupported authentication: " + challenge);
         }
         tokens.put(scopeKey, authorization);
-        r = exchange(shape.apply(HttpRequest.newBuilder()), authorization);
+        r = exchange(shape.apply(HttpRequest.newBuilder()), authorization, body);
         if (r.statusCode() == 401 || r.statusCode() == 403) {
             throw new RegistryException(r.statusCode(), ref.registry() + " refused the credentials for " + ref.repository());
         }
@@ -224,12 +258,17 @@ public final class OciRegistryClient {
     }
 
     private HttpResponse<byte[]> exchange(HttpRequest.Builder b, String authorization) throws RegistryException {
+        return exchange(b, authorization, HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private <T> HttpResponse<T> exchange(HttpRequest.Builder b, String authorization, HttpResponse.BodyHandler<T> body)
+            throws RegistryException {
         if (authorization != null) {
             b.header("Authorization", authorization);
         }
         b.timeout(Duration.ofMinutes(5));
         try {
-            return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+            return http.send(b.build(), body);
         } catch (IOException e) {
             throw new RegistryException(503, "registry unreachable: " + e.getMessage());
         } catch (InterruptedException e) {
