@@ -31,7 +31,7 @@ public final class Fixtures {
             // no test ever sends traffic off this machine.
             case "ENCLAVE_OS" -> app.put("input_image_name", UNREACHABLE + "/openccm/nginx")
                     .put("output_image_name", UNREACHABLE + "/openccm/nginx-nitro");
-            case "ACI" -> app.put("input_image_name", "docker.io/library/python");
+            case "ACI" -> app.put("input_image_name", UNREACHABLE + "/library/python");
             default -> {}
         }
         app.putArray("allowed_domains").add("app.example.com");

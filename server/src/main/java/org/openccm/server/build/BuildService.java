@@ -177,11 +177,10 @@ public class BuildService {
      * cancelled and a new one opened for the real PCRs: nobody can have approved values they never saw.
      */
     @Transactional
-    public Build applyConversion(UUID accountId, UUID id, ImageAttributes.NitroEnclave pcrs, DockerInfo docker) {
+    public Build applyConversion(UUID accountId, UUID id, ImageAttributes attributes, DockerInfo docker) {
         org.openccm.server.audit.Actor system = org.openccm.server.audit.Actor.SYSTEM;
         Build old = builds.lock(accountId, id).orElseThrow(() -> new NotFound("image", id));
         App app = apps.get(accountId, old.appId());
-        ImageAttributes attributes = new ImageAttributes(null, pcrs, null, null, null, null);
         Build converted = new Build(
                 old.id(), old.accountId(), old.appId(), old.platform(), docker, null, null, null, null, attributes,
                 old.advancedSettings(), old.launchHint(), old.memSize(), old.threads(),
@@ -200,7 +199,7 @@ public class BuildService {
                         old.groupId() != null ? old.groupId() : app.groupId(),
                         text.full(),
                         "Approve converted image of app '" + app.name() + "' " + docker.dockerImageName() + ":"
-                                + docker.dockerVersion() + " on NITRO"));
+                                + docker.dockerVersion() + " on " + old.platform()));
         builds.setConversion(id, docker, attributes, text.identitySha256(), task.id(), clock.instant());
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("reference_values", text.full());

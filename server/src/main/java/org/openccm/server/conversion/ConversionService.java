@@ -106,9 +106,14 @@ public class ConversionService {
             return;
         }
         Instant now = clock.instant();
-        jdbc.sql("INSERT INTO conversion_jobs (build_id, account_id, state, step, created_at, updated_at) VALUES (?,?,'QUEUED','queued',?,?)")
+        // After commit the old transaction's connection is still bound: write in a new one, committed before the job runs.
+        org.springframework.transaction.support.TransactionTemplate newTx =
+                new org.springframework.transaction.support.TransactionTemplate(txManager());
+        newTx.setPropagationBehavior(org.springframework.transaction.TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+        newTx.executeWithoutResult(s -> jdbc.sql(
+                        "INSERT INTO conversion_jobs (build_id, account_id, state, step, created_at, updated_at) VALUES (?,?,'QUEUED','queued',?,?)")
                 .params(b.id(), b.accountId(), Timestamp.from(now), Timestamp.from(now))
-                .update();
+                .update());
         jobs.submit(() -> run(b, app));
     }
 
@@ -186,8 +191,9 @@ public class ConversionService {
             });
             DockerInfo docker = new DockerInfo(
                     b.dockerInfo().dockerImageName(), b.dockerInfo().dockerVersion(), manifest.digest(), bytes >> 20, ports);
-            builds.applyConversion(b.accountId(), b.id(), new ImageAttributes.NitroEnclave(
-                    ImageAttributes.NitroHashAlgorithm.Sha384, pcrs.get(0), pcrs.get(1), pcrs.get(2), null), docker);
+            builds.applyConversion(b.accountId(), b.id(), new ImageAttributes(null, new ImageAttributes.NitroEnclave(
+                    ImageAttributes.NitroHashAlgorithm.Sha384, pcrs.get(0), pcrs.get(1), pcrs.get(2), null), null, null, null, null),
+                    docker);
             jdbc.sql("UPDATE conversion_jobs SET state = 'SUCCEEDED', step = 'done', output_image = ?, output_digest = ?,"
                             + " updated_at = ? WHERE build_id = ?")
                     .params(output, digest, Timestamp.from(clock.instant()), b.id())

@@ -122,7 +122,7 @@ class BuildApiTest extends ApiTest {
 
         assertThat(read.path("platform").asString()).isEqualTo("ACI");
         assertThat(read.at("/attributes/aci/policy").asString()).isEqualTo(policy);
-        assertThat(read.at("/docker_info/docker_image_name").asString()).isEqualTo("docker.io/library/python");
+        assertThat(read.at("/docker_info/docker_image_name").asString()).isEqualTo(Fixtures.UNREACHABLE + "/library/python");
         assertThat(read.at("/docker_info/docker_version").asString()).isEqualTo("v1");
         assertPendingTask(read);
     }

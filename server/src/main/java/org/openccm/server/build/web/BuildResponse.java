@@ -14,7 +14,7 @@ import org.openccm.server.build.ImageAttributes;
 import org.openccm.server.build.LaunchHint;
 
 /** CCM's Build object, plus {@code platform}. Times are seconds since the epoch, as in CCM. */
-record BuildResponse(
+public record BuildResponse(
         UUID buildId,
         Platform platform,
         DockerInfo dockerInfo,
@@ -42,7 +42,7 @@ record BuildResponse(
 
     record EnclaveInfo(String mrenclave, String mrsigner, Integer isvprodid, Integer isvsvn) {}
 
-    static BuildResponse of(Build b, App app) {
+    public static BuildResponse of(Build b, App app) {
         return new BuildResponse(
                 b.id(),
                 b.platform(),

@@ -185,16 +185,15 @@ final class LayerTarReader {
         padding = 0;
     }
 
+    /** Skips by reading: a caller may be hashing the stream (the layer's diff_id), and skip() would bypass it. */
     private void skip(long n) throws IOException {
+        byte[] scratch = new byte[(int) Math.min(Math.max(n, 1), 1 << 16)];
         while (n > 0) {
-            long skipped = in.skip(n);
-            if (skipped <= 0) {
-                if (in.read() < 0) {
-                    throw new EOFException("the tar ends inside an entry's data");
-                }
-                skipped = 1;
+            int read = in.read(scratch, 0, (int) Math.min(n, scratch.length));
+            if (read < 0) {
+                throw new EOFException("the tar ends inside an entry's data");
             }
-            n -= skipped;
+            n -= read;
         }
     }
 

@@ -1,0 +1,376 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.openccm.server.conversion;
+
+import jakarta.annotation.PreDestroy;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.openccm.attestation.Platform;
+import org.openccm.server.account.Caller;
+import org.openccm.server.app.App;
+import org.openccm.server.app.AppService;
+import org.openccm.server.app.AppType;
+import org.openccm.server.audit.Actor;
+import org.openccm.server.audit.AuditLog;
+import org.openccm.server.build.Build;
+import org.openccm.server.build.BuildCreated;
+import org.openccm.server.build.BuildFiles;
+import org.openccm.server.build.BuildService;
+import org.openccm.server.build.CreateBuildRequest;
+import org.openccm.server.build.DockerInfo;
+import org.openccm.server.build.ImageAttributes;
+import org.openccm.server.conversion.aci.AciDeploymentTemplate;
+import org.openccm.server.conversion.aci.AciPolicyGenerator;
+import org.openccm.server.conversion.aci.DmVerity;
+import org.openccm.server.conversion.aci.Tar2Ext4;
+import org.openccm.server.error.InvalidField;
+import org.openccm.server.error.NotFound;
+import org.openccm.server.pki.MasterKey;
+import org.openccm.server.registry.ImageNames;
+import org.openccm.server.registry.OciRegistryClient;
+import org.openccm.server.registry.OciRegistryClient.Reference;
+import org.openccm.server.registry.OciRegistryClient.RegistryException;
+import org.openccm.server.registry.RegistryService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.event.TransactionalEventListener;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * "Generate secure policy" for an ACI image, in the background after its registration commits: pull the image's
+ * manifest and config, hash every layer as ACI does (tar2ext4 + dm-verity, each layer checked against its diff_id
+ * on the way), generate the confidential-container policy and the ARM template that deploys it, and record the
+ * policy on the image, which opens its approval task for the policy's hash (the HOST_DATA of the group's SEV-SNP
+ * reports). Layers stream through temporary files; none is held in memory.
+ */
+@Service
+public class AciConversionService {
+    private static final Logger log = LoggerFactory.getLogger(AciConversionService.class);
+    private final JdbcClient jdbc;
+    private final OciRegistryClient registry;
+    private final RegistryService credentials;
+    private final BuildService builds;
+    private final AppService apps;
+    private final AuditLog audit;
+    private final MasterKey masterKey;
+    private final JsonMapper json;
+    private final Clock clock;
+    private final TransactionTemplate tx;
+    private final TransactionTemplate newTx;
+    private final Path workDir;
+    private final ExecutorService jobs = Executors.newVirtualThreadPerTaskExecutor();
+
+    AciConversionService(
+            JdbcClient jdbc,
+            OciRegistryClient registry,
+            RegistryService credentials,
+            BuildService builds,
+            AppService apps,
+            AuditLog audit,
+            MasterKey masterKey,
+            JsonMapper json,
+            Clock clock,
+            PlatformTransactionManager txManager,
+            @Value("${openccm.data-dir}") Path dataDir) {
+        this.jdbc = jdbc;
+        this.registry = registry;
+        this.credentials = credentials;
+        this.builds = builds;
+        this.apps = apps;
+        this.audit = audit;
+        this.masterKey = masterKey;
+        this.json = json;
+        this.clock = clock;
+        this.tx = new TransactionTemplate(txManager);
+        this.newTx = new TransactionTemplate(txManager);
+        newTx.setPropagationBehavior(org.springframework.transaction.TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+        this.workDir = dataDir.resolve("work");
+    }
+
+    /**
+     * CCM's convert-app for ACI: registers the image (tag from the input name, "latest" if none) and queues its
+     * policy with these options. A credential given here is used for this image only, sealed until the job ends.
+     */
+    @Transactional
+    public BuildService.Created convert(Caller caller, UUID appId, String inputImage, RegistryService.Credential inline, AciOptions options) {
+        String name = inputImage == null ? null : inputImage.trim();
+        if (name == null || name.isEmpty()) {
+            throw new InvalidField("input_image.name", "required");
+        }
+        if (name.contains("@")) {
+            throw new InvalidField("input_image.name", "name the image by tag (repository:tag); the policy pins every layer anyway");
+        }
+        if (inline != null && ImageNames.explicitRegistry(name).isEmpty()) {
+            // The guide: with a registry credential the image name must carry its registry (docker.io/...).
+            throw new InvalidField("input_image.name", "an image pulled with credentials must name its registry, e.g. docker.io/" + name);
+        }
+        int slash = name.lastIndexOf('/');
+        int colon = name.lastIndexOf(':');
+        String repository = colon > slash ? name.substring(0, colon) : name;
+        String tag = colon > slash ? name.substring(colon + 1) : null;
+        App app = apps.find(caller.account(), appId).orElseThrow(() -> new NotFound("app", appId));
+        if (app.type() != AppType.ACI) {
+            throw new InvalidField("app_id", "app '" + app.name() + "' is of type " + app.type() + "; ACI policies are for ACI apps");
+        }
+        BuildService.Created created = builds.create(
+                caller,
+                new CreateBuildRequest(new DockerInfo(repository, tag, null, null, null), null, null, null, null, appId, null,
+                        null, null, null, null, null, null, null, null, null),
+                BuildFiles.NONE);
+        UUID id = created.build().id();
+        byte[] sealed = inline == null ? null : masterKey.seal(
+                json.writeValueAsBytes(Map.of("username", inline.username(), "password", inline.password() == null ? "" : inline.password())),
+                "conversion:" + id);
+        Instant now = clock.instant();
+        jdbc.sql("INSERT INTO conversion_jobs (build_id, account_id, kind, state, step, options, input_credential_enc, created_at, updated_at)"
+                        + " VALUES (?,?,'ACI','QUEUED','queued',?::jsonb,?,?,?)")
+                .params(id, caller.account(), json.writeValueAsString(options), nullableBytes(sealed), Timestamp.from(now), Timestamp.from(now))
+                .update();
+        return created;
+    }
+
+    @TransactionalEventListener
+    void on(BuildCreated created) {
+        Build b = created.build();
+        if (b.platform() != Platform.ACI || (b.attributes() != null && b.attributes().aci() != null)) {
+            return;
+        }
+        Instant now = clock.instant();
+        // An ACI image registered without a policy gets one generated with the defaults; convert() queued its own.
+        // After commit the old transaction's connection is still bound: write in a new one, committed before the job runs.
+        newTx.executeWithoutResult(s -> jdbc.sql("INSERT INTO conversion_jobs (build_id, account_id, kind, state, step, options, created_at, updated_at)"
+                        + " VALUES (?,?,'ACI','QUEUED','queued',?::jsonb,?,?) ON CONFLICT (build_id) DO NOTHING")
+                .params(b.id(), b.accountId(), json.writeValueAsString(AciOptions.DEFAULTS), Timestamp.from(now), Timestamp.from(now))
+                .update());
+        jobs.submit(() -> run(b));
+    }
+
+    /** The ARM template of a generated policy, ready to deploy. */
+    public String armTemplate(UUID accountId, UUID buildId) {
+        return output(accountId, buildId, "arm_template");
+    }
+
+    /** The policy text (Rego) whose SHA-256 the image carries. */
+    public String policy(UUID accountId, UUID buildId) {
+        return output(accountId, buildId, "policy");
+    }
+
+    private String output(UUID accountId, UUID buildId, String column) {
+        record Row(String state, String value) {}
+        Row row = jdbc.sql("SELECT state, " + column + " AS value FROM conversion_jobs WHERE account_id = ? AND build_id = ? AND kind = 'ACI'")
+                .params(accountId, buildId)
+                .query((rs, n) -> new Row(rs.getString("state"), rs.getString("value")))
+                .optional()
+                .orElseThrow(() -> new NotFound("generated ACI policy of image", buildId));
+        if (row.value() == null) {
+            throw new org.openccm.server.error.Conflict(null, "the policy of image " + buildId + " is not generated: the job is " + row.state()
+                    + " (GET /v1/builds/" + buildId + "/conversion says why)");
+        }
+        return row.value();
+    }
+
+    private void run(Build b) {
+        List<Path> temporary = new ArrayList<>();
+        try {
+            Files.createDirectories(workDir);
+            AciOptions options = json.readValue(
+                    jdbc.sql("SELECT options::text FROM conversion_jobs WHERE build_id = ?").param(b.id()).query(String.class).single(),
+                    AciOptions.class);
+            String input = b.dockerInfo().dockerImageName() + ":" + b.dockerInfo().dockerVersion();
+            RegistryService.Credential cred = inputCredential(b).orElseGet(() -> credentials.credentialFor(b.accountId(), input).orElse(null));
+            Reference ref = Reference.parse(input);
+            progress(b, "pull manifest " + input, 0);
+            OciRegistryClient.Manifest manifest = registry.manifest(ref, cred);
+            JsonNode config = json.readTree(registry.blob(ref, manifest.json().at("/config/digest").asString(), cred));
+            JsonNode diffIds = config.at("/rootfs/diff_ids");
+            JsonNode layers = manifest.json().path("layers");
+            if (diffIds.size() != layers.size()) {
+                throw new ConversionService.ConversionFailed("the image config lists " + diffIds.size() + " diff_ids for " + layers.size() + " layers");
+            }
+            List<String> hashes = new ArrayList<>();
+            long bytes = 0;
+            for (int i = 0; i < layers.size(); i++) {
+                String digest = layers.get(i).path("digest").asString();
+                progress(b, "hash layer " + (i + 1) + "/" + layers.size() + " " + digest, bytes);
+                Path blob = Files.createTempFile(workDir, "layer", ".blob");
+                temporary.add(blob);
+                registry.downloadBlob(ref, digest, cred, blob);
+                bytes += Files.size(blob);
+                hashes.add(layerHash(blob, diffIds.get(i).asString(), i, digest, temporary));
+                Files.deleteIfExists(blob);
+            }
+
+            JsonNode c = config.path("config");
+            List<String> entrypoint = options.entrypoint() != null ? options.entrypoint() : nullableStrings(c.path("Entrypoint"));
+            List<String> cmd = options.entrypointArgs() != null ? options.entrypointArgs() : nullableStrings(c.path("Cmd"));
+            boolean overridden = options.entrypoint() != null || options.entrypointArgs() != null;
+            App app = apps.get(b.accountId(), b.appId());
+            String containerName = AciDeploymentTemplate.resourceName(app.name());
+            String image = b.dockerInfo().dockerImageName() + "@" + manifest.digest();
+            String policy = AciPolicyGenerator.policy(List.of(new AciPolicyGenerator.Container(
+                    containerName, image, hashes, nullableStrings(c.path("Env")), entrypoint, cmd,
+                    c.path("WorkingDir").asString(""), c.path("User").asString(""), c.path("StopSignal").asString(null),
+                    options.env())), options.debug());
+            String ccePolicy = AciPolicyGenerator.base64(policy);
+
+            List<DockerInfo.ExposedPort> ports = new ArrayList<>();
+            List<AciDeploymentTemplate.Port> templatePorts = new ArrayList<>();
+            c.path("ExposedPorts").propertyNames().forEach(p -> {
+                String[] parts = p.split("/");
+                boolean udp = parts.length > 1 && parts[1].equalsIgnoreCase("udp");
+                ports.add(new DockerInfo.ExposedPort(Integer.parseInt(parts[0]), udp ? DockerInfo.Protocol.Udp : DockerInfo.Protocol.Tcp));
+                templatePorts.add(new AciDeploymentTemplate.Port(Integer.parseInt(parts[0]), udp ? "udp" : "tcp"));
+            });
+            List<String> command = null;
+            if (overridden) {
+                command = new ArrayList<>();
+                if (entrypoint != null) {
+                    command.addAll(entrypoint);
+                }
+                if (cmd != null) {
+                    command.addAll(cmd);
+                }
+            }
+            String template = json.writerWithDefaultPrettyPrinter().writeValueAsString(AciDeploymentTemplate.of(new AciDeploymentTemplate.Spec(
+                    containerName, containerName, image, options.cpuCount(), options.gbMem(), templatePorts, command, options.env(),
+                    cred == null ? null : registryHost(ref), cred == null ? null : cred.username(), ccePolicy)));
+
+            long total = bytes;
+            DockerInfo docker = new DockerInfo(b.dockerInfo().dockerImageName(), b.dockerInfo().dockerVersion(), manifest.digest(), bytes >> 20, ports);
+            tx.executeWithoutResult(s -> {
+                builds.applyConversion(b.accountId(), b.id(), new ImageAttributes(null, null, new ImageAttributes.Aci(ccePolicy), null, null, null), docker);
+                jdbc.sql("UPDATE conversion_jobs SET state = 'SUCCEEDED', step = 'done', bytes = ?, policy = ?, arm_template = ?,"
+                                + " input_credential_enc = NULL, updated_at = ? WHERE build_id = ?")
+                        .params(total, policy, template, Timestamp.from(clock.instant()), b.id())
+                        .update();
+            });
+        } catch (RegistryException | ConversionService.ConversionFailed | IOException | RuntimeException e) {
+            boolean expected = e instanceof RegistryException || e instanceof ConversionService.ConversionFailed || e instanceof IllegalArgumentException;
+            String reason = expected ? e.getMessage() : "policy generation failed: " + e;
+            if (!expected) {
+                log.error("Policy generation for image {} failed", b.id(), e);
+            }
+            jdbc.sql("UPDATE conversion_jobs SET state = 'FAILED', error = ?, input_credential_enc = NULL, updated_at = ? WHERE build_id = ?")
+                    .params(reason, Timestamp.from(clock.instant()), b.id())
+                    .update();
+            try {
+                tx.executeWithoutResult(s -> audit.append(b.accountId(), Actor.SYSTEM, "conversion.failed", "build", b.id(), Map.of("reason", reason)));
+            } catch (RuntimeException auditFailure) {
+                log.warn("Could not audit the failed policy generation of {}", b.id(), auditFailure);
+            }
+        } finally {
+            for (Path p : temporary) {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    log.warn("Could not delete {}", p, e);
+                }
+            }
+        }
+    }
+
+    /** The layer's dm-verity root, after checking its uncompressed form hashes to the config's diff_id. */
+    private String layerHash(Path blob, String diffId, int index, String digest, List<Path> temporary)
+            throws IOException, ConversionService.ConversionFailed {
+        Path image = Files.createTempFile(workDir, "layer", ".ext4");
+        temporary.add(image);
+        MessageDigest sha;
+        try {
+            sha = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        try (InputStream raw = Files.newInputStream(blob)) {
+            InputStream tar = uncompressed(raw, index, digest);
+            DigestInputStream counted = new DigestInputStream(tar, sha);
+            try {
+                Tar2Ext4.convert(counted, image);
+            } catch (IllegalArgumentException e) {
+                throw new ConversionService.ConversionFailed("layer " + (index + 1) + " (" + digest + "): " + e.getMessage());
+            }
+            counted.transferTo(OutputStream.nullOutputStream());
+        }
+        String actual = "sha256:" + HexFormat.of().formatHex(sha.digest());
+        if (!actual.equals(diffId)) {
+            throw new ConversionService.ConversionFailed("layer " + (index + 1) + " (" + digest + ") uncompresses to " + actual
+                    + ", not to the diff_id " + diffId + " its image config names");
+        }
+        String root = DmVerity.rootHash(image);
+        Files.deleteIfExists(image);
+        return root;
+    }
+
+    private static InputStream uncompressed(InputStream raw, int index, String digest) throws IOException, ConversionService.ConversionFailed {
+        java.io.BufferedInputStream in = new java.io.BufferedInputStream(raw, 1 << 16);
+        in.mark(4);
+        byte[] magic = in.readNBytes(4);
+        in.reset();
+        if (magic.length == 4 && (magic[0] & 0xff) == 0x28 && (magic[1] & 0xff) == 0xb5 && (magic[2] & 0xff) == 0x2f && (magic[3] & 0xff) == 0xfd) {
+            throw new ConversionService.ConversionFailed("layer " + (index + 1) + " (" + digest + ") is zstd-compressed, which OpenCCM cannot read yet");
+        }
+        if (magic.length >= 2 && (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b) {
+            return new java.io.BufferedInputStream(new java.util.zip.GZIPInputStream(in, 1 << 16), 1 << 16);
+        }
+        return in;
+    }
+
+    private java.util.Optional<RegistryService.Credential> inputCredential(Build b) {
+        byte[] sealed = jdbc.sql("SELECT input_credential_enc FROM conversion_jobs WHERE build_id = ?").param(b.id()).query(byte[].class).optional().orElse(null);
+        if (sealed == null) {
+            return java.util.Optional.empty();
+        }
+        JsonNode c = json.readTree(new String(masterKey.open(sealed, "conversion:" + b.id()), StandardCharsets.UTF_8));
+        return java.util.Optional.of(new RegistryService.Credential(c.path("username").asString(), c.path("password").asString()));
+    }
+
+    private static String registryHost(Reference ref) {
+        return ref.registry().equals(ImageNames.DOCKER_HUB) ? "index.docker.io" : ref.registry();
+    }
+
+    private void progress(Build b, String step, long bytes) {
+        jdbc.sql("UPDATE conversion_jobs SET state = 'RUNNING', step = ?, bytes = ?, updated_at = ? WHERE build_id = ?")
+                .params(step, bytes, Timestamp.from(clock.instant()), b.id())
+                .update();
+    }
+
+    private static List<String> nullableStrings(JsonNode array) {
+        if (!array.isArray()) {
+            return null;
+        }
+        List<String> out = new ArrayList<>();
+        array.forEach(n -> out.add(n.asString()));
+        return out;
+    }
+
+    private static Object nullableBytes(byte[] b) {
+        return b == null ? new org.springframework.jdbc.core.SqlParameterValue(java.sql.Types.BINARY, null) : b;
+    }
+
+    @PreDestroy
+    void stop() {
+        jobs.shutdownNow();
+    }
+}

@@ -1,0 +1,230 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.openccm.server.conversion;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.UUID;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openccm.server.Api;
+import org.openccm.server.ApiTest;
+import org.openccm.server.Fixtures;
+import org.openccm.server.registry.OciRegistryClient;
+import org.openccm.server.registry.OciRegistryClient.Reference;
+import org.openccm.server.registry.RegistryService;
+import org.openccm.server.registry.TestRegistry;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * "Generate secure policy" end to end against a real registry on loopback: the test pushes a two-layer image made
+ * of tar2ext4 vectors (one gzip layer, one plain), OpenCCM hashes the layers, generates the policy and the ARM
+ * template, and the image's identity is the policy's SHA-256.
+ */
+class AciPolicyApiTest extends ApiTest {
+    private static final String BASIC_ROOT = "f93f312f2a3d7d053629a30eb923fe580e0f9600643d210f0816f94e1c3c5820";
+    private static final String WHITEOUTS_ROOT = "7faf6bb1e76e2edc655b248199606e9f6e01334dbffe5396d3e796a18dbf89d3";
+    private static final RegistryService.Credential CREDENTIAL =
+            new RegistryService.Credential(TestRegistry.USER, TestRegistry.PASSWORD);
+    private final OciRegistryClient client = new OciRegistryClient(List.of("127.0.0.1"));
+    private String host;
+
+    @BeforeEach
+    void registry() {
+        host = TestRegistry.host();
+        api.logInToNewAccount();
+    }
+
+    @Test
+    void generatesThePolicyAndTheArmTemplateOfAPushedImage() throws Exception {
+        saveCredentials(TestRegistry.PASSWORD);
+        String repo = host + "/openccm/aci-" + UUID.randomUUID();
+        String digest = pushImage(repo + ":v1", false);
+        UUID app = aciApp(repo);
+
+        JsonNode created = api.post("/v1/builds/convert-app/aci", convertRequest(app, repo + ":v1", 2, 1.5)).expect(200).body();
+        String id = created.path("build_id").asString();
+        awaitJob(id, "SUCCEEDED");
+
+        JsonNode image = api.get("/v1/builds/" + id).expect(200).body();
+        String policyB64 = image.at("/attributes/aci/policy").asString();
+        String policy = new String(Base64.getDecoder().decode(policyB64), StandardCharsets.US_ASCII);
+        assertThat(policy).startsWith("package policy\n")
+                .contains("\"layers\":[\"" + BASIC_ROOT + "\",\"" + WHITEOUTS_ROOT + "\"]")
+                .contains("\"id\":\"" + repo + "@" + digest + "\"")
+                .contains("\"command\":[\"/bin/server\",\"--port\",\"8080\"]")
+                .contains("{\"pattern\":\"MODE=production\",\"required\":false,\"strategy\":\"string\"}");
+        assertThat(api.get("/v1/builds/" + id + "/aci/policy").expect(200).raw().body()).isEqualTo(policy);
+        assertThat(image.at("/docker_info/docker_image_sha").asString()).isEqualTo(digest);
+        assertThat(image.at("/docker_info/exposed_ports/0/port").asInt()).isEqualTo(8080);
+
+        // the identity to approve is the policy's SHA-256, what ACI reports as HOST_DATA
+        String hostData = sha256(policy.getBytes(StandardCharsets.US_ASCII));
+        String task = image.path("pending_task_id").asString();
+        assertThat(task).isNotEqualTo(created.path("pending_task_id").asString());
+        assertThat(api.get("/v1/tasks/" + task).expect(200).text("subject")).contains("host_data=" + hostData + "\n");
+
+        var download = api.get("/v1/builds/" + id + "/aci/arm-template").expect(200).raw();
+        assertThat(download.headers().firstValue("Content-Disposition").orElse("")).startsWith("attachment;");
+        assertThat(download.body()).doesNotContain(TestRegistry.PASSWORD);
+        JsonNode template = Api.JSON.readTree(download.body());
+        JsonNode group = template.at("/resources/0/properties");
+        assertThat(group.path("sku").asString()).isEqualTo("Confidential");
+        assertThat(group.at("/confidentialComputeProperties/ccePolicy").asString()).isEqualTo(policyB64);
+        assertThat(group.at("/containers/0/properties/image").asString()).isEqualTo(repo + "@" + digest);
+        assertThat(group.at("/containers/0/properties/resources/requests/cpu").asInt()).isEqualTo(2);
+        assertThat(group.at("/containers/0/properties/resources/requests/memoryInGB").asDouble()).isEqualTo(1.5);
+        assertThat(group.at("/imageRegistryCredentials/0/username").asString()).isEqualTo(TestRegistry.USER);
+        assertThat(group.at("/imageRegistryCredentials/0/password").asString()).isEqualTo("[parameters('registryPassword')]");
+    }
+
+    @Test
+    void aSecondImageWithTheSameTagIsRefused() throws Exception {
+        saveCredentials(TestRegistry.PASSWORD);
+        String repo = host + "/openccm/aci-" + UUID.randomUUID();
+        pushImage(repo + ":v1", false);
+        UUID app = aciApp(repo);
+        api.post("/v1/builds/convert-app/aci", convertRequest(app, repo + ":v1", 1, 1)).expect(200);
+
+        api.post("/v1/builds/convert-app/aci", convertRequest(app, repo + ":v1", 1, 1))
+                .expect(409);
+        assertThat(api.post("/v1/builds/convert-app/aci", convertRequest(app, repo + ":v1", 1, 1)).text("field"))
+                .isEqualTo("docker_info.docker_version");
+    }
+
+    @Test
+    void aCredentialNeedsAnImageNameWithARegistry() {
+        UUID app = aciApp("library/python");
+        ObjectNode request = convertRequest(app, "library/python:3", 1, 1);
+        ((ObjectNode) request.get("input_image")).putObject("auth_config").put("username", "u").put("password", "p");
+
+        api.post("/v1/builds/convert-app/aci", request).rejects("input_image.name");
+        assertThat(api.get("/v1/builds?app_id=" + app).expect(200).body().path("items")).isEmpty();
+    }
+
+    @Test
+    void badOptionsAreRefusedNamingTheField() {
+        UUID app = aciApp(host + "/openccm/x");
+        api.post("/v1/builds/convert-app/aci", convertRequest(app, host + "/openccm/x:1", 0, 1)).rejects("aci_options.cpu_count");
+        api.post("/v1/builds/convert-app/aci", convertRequest(app, host + "/openccm/x:1", 1, 0)).rejects("aci_options.gb_mem");
+        ObjectNode badEnv = convertRequest(app, host + "/openccm/x:1", 1, 1);
+        ((ObjectNode) badEnv.get("converter_options")).putArray("env_vars").add("NO_EQUALS");
+        api.post("/v1/builds/convert-app/aci", badEnv).rejects("converter_options.env_vars[0]");
+    }
+
+    @Test
+    void wrongInlineCredentialsFailWithTheReasonAndAreNotKept() throws Exception {
+        String repo = host + "/openccm/aci-" + UUID.randomUUID();
+        pushImage(repo + ":v1", false);
+        UUID app = aciApp(repo);
+        ObjectNode request = convertRequest(app, repo + ":v1", 1, 1);
+        ((ObjectNode) request.get("input_image")).putObject("auth_config").put("username", TestRegistry.USER).put("password", "wrong");
+        String id = api.post("/v1/builds/convert-app/aci", request).expect(200).text("build_id");
+
+        JsonNode job = awaitJob(id, "FAILED");
+
+        assertThat(job.path("error").asString()).contains("refused the credentials");
+        assertThat(api.get("/v1/builds/" + id).expect(200).body().at("/attributes").has("aci")).isFalse();
+        api.get("/v1/builds/" + id + "/aci/arm-template").expect(409);
+    }
+
+    @Test
+    void aLayerThatDoesNotMatchItsDiffIdFails() throws Exception {
+        saveCredentials(TestRegistry.PASSWORD);
+        String repo = host + "/openccm/aci-" + UUID.randomUUID();
+        pushImage(repo + ":v1", true);
+        UUID app = aciApp(repo);
+        String id = api.post("/v1/builds/convert-app/aci", convertRequest(app, repo + ":v1", 1, 1)).expect(200).text("build_id");
+
+        assertThat(awaitJob(id, "FAILED").path("error").asString()).contains("diff_id");
+    }
+
+    @Test
+    void anImageRegisteredWithoutAPolicyGetsOneWithTheDefaults() throws Exception {
+        saveCredentials(TestRegistry.PASSWORD);
+        String repo = host + "/openccm/aci-" + UUID.randomUUID();
+        pushImage(repo + ":v2", false);
+        UUID app = aciApp(repo);
+        String id = api.post("/v1/builds", Fixtures.aciBuild(app, "v2")).expect(200).text("build_id");
+
+        awaitJob(id, "SUCCEEDED");
+
+        JsonNode template = Api.JSON.readTree(api.get("/v1/builds/" + id + "/aci/arm-template").expect(200).raw().body());
+        assertThat(template.at("/resources/0/properties/containers/0/properties/resources/requests/cpu").asInt()).isEqualTo(1);
+        assertThat(template.at("/resources/0/properties/containers/0/properties/resources/requests/memoryInGB").asDouble()).isEqualTo(1.0);
+    }
+
+    private UUID aciApp(String inputImage) {
+        return api.post("/v1/apps", Fixtures.app("ACI").put("input_image_name", inputImage)).expect(200).id("app_id");
+    }
+
+    private static ObjectNode convertRequest(UUID app, String image, int cpu, double gb) {
+        ObjectNode r = Api.object().put("app_id", app.toString());
+        r.putObject("input_image").put("name", image);
+        r.putObject("converter_options").putArray("env_vars").add("MODE=production");
+        r.putObject("aci_options").put("cpu_count", cpu).put("gb_mem", gb).put("wait_for_agent", true);
+        return r;
+    }
+
+    private JsonNode awaitJob(String build, String state) {
+        JsonNode[] last = new JsonNode[1];
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            last[0] = api.get("/v1/builds/" + build + "/conversion").expect(200).body();
+            String s = last[0].path("state").asString();
+            return s.equals("SUCCEEDED") || s.equals("FAILED");
+        });
+        assertThat(last[0].path("state").asString()).as(last[0].toString()).isEqualTo(state);
+        return last[0];
+    }
+
+    private void saveCredentials(String password) {
+        ObjectNode r = Api.object().put("url", host);
+        r.putObject("credential").putObject("default").put("username", TestRegistry.USER).put("password", password);
+        api.post("/v1/registry", r).expect(200);
+    }
+
+    /** Two layers from the tar2ext4 vectors, the first gzip-compressed; optionally a wrong diff_id for the second. */
+    private String pushImage(String name, boolean wrongDiffId) throws Exception {
+        Reference ref = Reference.parse(name);
+        byte[] basic = Files.readAllBytes(vector("aci/tar2ext4/02-basic.tar"));
+        byte[] whiteouts = Files.readAllBytes(vector("aci/tar2ext4/04-whiteouts.tar"));
+        ByteArrayOutputStream gz = new ByteArrayOutputStream();
+        try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
+            out.write(basic);
+        }
+        byte[] layer1 = gz.toByteArray();
+        ObjectNode config = Api.object().put("architecture", "amd64").put("os", "linux");
+        ObjectNode c = config.putObject("config");
+        c.putArray("Entrypoint").add("/bin/server");
+        c.putArray("Cmd").add("--port").add("8080");
+        c.putArray("Env").add("PATH=/usr/bin:/bin");
+        c.putObject("ExposedPorts").putObject("8080/tcp");
+        config.putObject("rootfs").put("type", "layers").putArray("diff_ids")
+                .add(OciRegistryClient.digest(basic))
+                .add(wrongDiffId ? OciRegistryClient.digest(basic) : OciRegistryClient.digest(whiteouts));
+        byte[] configBytes = config.toString().getBytes(StandardCharsets.UTF_8);
+        String d1 = client.pushBlob(ref, layer1, CREDENTIAL);
+        String d2 = client.pushBlob(ref, whiteouts, CREDENTIAL);
+        String cd = client.pushBlob(ref, configBytes, CREDENTIAL);
+        ObjectNode manifest = Api.object().put("schemaVersion", 2).put("mediaType", OciRegistryClient.OCI_MANIFEST);
+        manifest.putObject("config").put("mediaType", "application/vnd.oci.image.config.v1+json").put("digest", cd).put("size", configBytes.length);
+        var layers = manifest.putArray("layers");
+        layers.addObject().put("mediaType", "application/vnd.oci.image.layer.v1.tar+gzip").put("digest", d1).put("size", layer1.length);
+        layers.addObject().put("mediaType", "application/vnd.oci.image.layer.v1.tar").put("digest", d2).put("size", whiteouts.length);
+        return client.pushManifest(ref, OciRegistryClient.OCI_MANIFEST, manifest.toString().getBytes(StandardCharsets.UTF_8), CREDENTIAL);
+    }
+
+    private static String sha256(byte[] b) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
+    }
+}
