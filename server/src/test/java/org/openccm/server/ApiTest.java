@@ -36,6 +36,8 @@ public abstract class ApiTest {
         registry.add("openccm.admin.email", () -> ADMIN_EMAIL);
         registry.add("openccm.admin.password", () -> ADMIN_PASSWORD);
         registry.add("openccm.conversion.blobs-dir", ApiTest::nitroBlobs);
+        registry.add("openccm.conversion.signing-key", () -> vector("eif/signer-key.pem").toString());
+        registry.add("openccm.conversion.signing-certificate", () -> vector("eif/signer-cert.pem").toString());
         registry.add(
                 "openccm.attestation.nitro.extra-roots",
                 org.openccm.server.attestation.TestNitroEnclave::rootPemFile);

@@ -70,6 +70,7 @@ public class ConversionService {
     private final Clock clock;
     private final Path blobs;
     private final ExecutorService jobs = Executors.newVirtualThreadPerTaskExecutor();
+    private final EifSigning signer;
 
     ConversionService(
             JdbcClient jdbc,
@@ -80,7 +81,9 @@ public class ConversionService {
             AuditLog audit,
             JsonMapper json,
             Clock clock,
-            @Value("${openccm.conversion.blobs-dir}") Path blobs) {
+            @Value("${openccm.conversion.blobs-dir}") Path blobs,
+            @Value("${openccm.conversion.signing-key:}") String signingKey,
+            @Value("${openccm.conversion.signing-certificate:}") String signingCertificate) {
         this.jdbc = jdbc;
         this.registry = registry;
         this.credentials = credentials;
@@ -90,6 +93,7 @@ public class ConversionService {
         this.json = json;
         this.clock = clock;
         this.blobs = blobs;
+        this.signer = EifSigning.load(signingKey, signingCertificate);
     }
 
     public record Job(UUID buildId, String state, String step, long bytes, String error, String outputImage, String outputDigest,
@@ -168,14 +172,19 @@ public class ConversionService {
             metadata.putObject("BuildMetadata").put("BuildTool", "openccm").put("BuildToolVersion", "0.1.0");
             metadata.set("DockerInfo", config);
             metadata.putNull("CustomMetadata");
+            byte[] kernel = blob("bzImage");
+            byte[] cmdline = new String(blob("cmdline"), StandardCharsets.US_ASCII).trim().getBytes(StandardCharsets.US_ASCII);
             byte[] eif = EifBuilder.build(
-                    EifBuilder.Arch.X86_64,
-                    blob("bzImage"),
-                    new String(blob("cmdline"), StandardCharsets.US_ASCII).trim().getBytes(StandardCharsets.US_ASCII),
-                    json.writeValueAsBytes(metadata),
-                    List.of(bootstrap, customer),
-                    null);
+                    EifBuilder.Arch.X86_64, kernel, cmdline, json.writeValueAsBytes(metadata), List.of(bootstrap, customer), null);
             Map<Integer, String> pcrs = EifMeasurements.of(EifReader.read(eif), null);
+            if (signer != null) {
+                // The signature covers PCR0, which the signature section itself does not change.
+                progress(b, "RUNNING", "sign EIF", bytes);
+                byte[] signature = signer.signatureSection(pcrs.get(0));
+                eif = EifBuilder.build(
+                        EifBuilder.Arch.X86_64, kernel, cmdline, json.writeValueAsBytes(metadata), List.of(bootstrap, customer), signature);
+                pcrs = EifMeasurements.of(EifReader.read(eif), signer.certificateDer());
+            }
 
             String output = app.outputImageName() + ":" + b.dockerInfo().dockerVersion();
             progress(b, "RUNNING", "push " + output, bytes);
@@ -192,7 +201,7 @@ public class ConversionService {
             DockerInfo docker = new DockerInfo(
                     b.dockerInfo().dockerImageName(), b.dockerInfo().dockerVersion(), manifest.digest(), bytes >> 20, ports);
             builds.applyConversion(b.accountId(), b.id(), new ImageAttributes(null, new ImageAttributes.NitroEnclave(
-                    ImageAttributes.NitroHashAlgorithm.Sha384, pcrs.get(0), pcrs.get(1), pcrs.get(2), null), null, null, null, null),
+                    ImageAttributes.NitroHashAlgorithm.Sha384, pcrs.get(0), pcrs.get(1), pcrs.get(2), pcrs.get(8)), null, null, null, null),
                     docker);
             jdbc.sql("UPDATE conversion_jobs SET state = 'SUCCEEDED', step = 'done', output_image = ?, output_digest = ?,"
                             + " updated_at = ? WHERE build_id = ?")

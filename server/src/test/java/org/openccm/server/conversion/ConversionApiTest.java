@@ -38,6 +38,8 @@ class ConversionApiTest extends ApiTest {
     private static final String PCR0 = "7bc37c0a26a00b59d13d037dd3d68369fb0d35edc46027e3ca232c2e795aec3d686b138fa7df411a686573642dace80d";
     private static final String PCR1 = "404d07c81f3b4cdc4b06fab17466f660093c08c33f7bb51ee6dd4bc147e31ce2792a6203012de7c7305edfcbea711358";
     private static final String PCR2 = "9b0c09ed3e346f5fc2bbb07ac6eea2f97539afd19b28fb0f45b419fc926b1e1a482b45598f1b3bb92e9aad6e68d680d3";
+    /** The operator's signer (the vectors' signer-cert.pem, configured for the test server): PCR8 of the EIF. */
+    private static final String PCR8 = "7a65231baeb37a90899f6ac230498662dffead170c92e2ee1af1e5b4540b93c15f12118667c4417cca2430a2677891dd";
     private static final RegistryService.Credential CREDENTIAL =
             new RegistryService.Credential(TestRegistry.USER, TestRegistry.PASSWORD);
     private final OciRegistryClient client = new OciRegistryClient(List.of("127.0.0.1"));
@@ -69,6 +71,7 @@ class ConversionApiTest extends ApiTest {
         assertThat(image.at("/attributes/nitro_enclave/pcr0").asString()).isEqualTo(PCR0);
         assertThat(image.at("/attributes/nitro_enclave/pcr1").asString()).isEqualTo(PCR1);
         assertThat(image.at("/attributes/nitro_enclave/pcr2").asString()).isEqualTo(PCR2);
+        assertThat(image.at("/attributes/nitro_enclave/pcr8").asString()).isEqualTo(PCR8);
         assertThat(image.at("/docker_info/docker_image_sha").asString()).isEqualTo(inputDigest);
         assertThat(image.at("/docker_info/exposed_ports/0/port").asInt()).isEqualTo(8080);
         assertThat(image.at("/status/status").asString()).isEqualTo("PENDING");
@@ -85,10 +88,15 @@ class ConversionApiTest extends ApiTest {
         byte[] layer = client.blob(out, manifest.json().at("/layers/0/digest").asString(), CREDENTIAL);
         TarEntry eif = TarReader.read(layer).getFirst();
         assertThat(eif.name()).isEqualTo("opt/openccm/enclave.eif");
-        assertThat(EifMeasurements.of(EifReader.read(eif.data()), null))
+        java.security.cert.X509Certificate signer = (java.security.cert.X509Certificate) java.security.cert.CertificateFactory
+                .getInstance("X.509").generateCertificate(Files.newInputStream(vector("eif/signer-cert.pem")));
+        List<org.openccm.server.conversion.eif.EifSection> sections = EifReader.read(eif.data());
+        assertThat(EifMeasurements.of(sections, signer.getEncoded()))
                 .containsEntry(0, PCR0)
                 .containsEntry(1, PCR1)
-                .containsEntry(2, PCR2);
+                .containsEntry(2, PCR2)
+                .containsEntry(8, PCR8);
+        assertThat(org.openccm.server.conversion.eif.EifSigner.verify(sections.getLast().data(), PCR0, signer)).isTrue();
     }
 
     @Test
