@@ -4,24 +4,18 @@ package org.openccm.server.conversion;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.UUID;
-import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openccm.server.Api;
 import org.openccm.server.ApiTest;
 import org.openccm.server.Fixtures;
-import org.openccm.server.registry.OciRegistryClient;
-import org.openccm.server.registry.OciRegistryClient.Reference;
-import org.openccm.server.registry.RegistryService;
+import org.openccm.server.registry.TestImages;
 import org.openccm.server.registry.TestRegistry;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -32,11 +26,8 @@ import tools.jackson.databind.node.ObjectNode;
  * template, and the image's identity is the policy's SHA-256.
  */
 class AciPolicyApiTest extends ApiTest {
-    private static final String BASIC_ROOT = "f93f312f2a3d7d053629a30eb923fe580e0f9600643d210f0816f94e1c3c5820";
-    private static final String WHITEOUTS_ROOT = "7faf6bb1e76e2edc655b248199606e9f6e01334dbffe5396d3e796a18dbf89d3";
-    private static final RegistryService.Credential CREDENTIAL =
-            new RegistryService.Credential(TestRegistry.USER, TestRegistry.PASSWORD);
-    private final OciRegistryClient client = new OciRegistryClient(List.of("127.0.0.1"));
+    private static final String BASIC_ROOT = TestImages.BASIC_ROOT;
+    private static final String WHITEOUTS_ROOT = TestImages.WHITEOUTS_ROOT;
     private String host;
 
     @BeforeEach
@@ -193,35 +184,8 @@ class AciPolicyApiTest extends ApiTest {
         api.post("/v1/registry", r).expect(200);
     }
 
-    /** Two layers from the tar2ext4 vectors, the first gzip-compressed; optionally a wrong diff_id for the second. */
-    private String pushImage(String name, boolean wrongDiffId) throws Exception {
-        Reference ref = Reference.parse(name);
-        byte[] basic = Files.readAllBytes(vector("aci/tar2ext4/02-basic.tar"));
-        byte[] whiteouts = Files.readAllBytes(vector("aci/tar2ext4/04-whiteouts.tar"));
-        ByteArrayOutputStream gz = new ByteArrayOutputStream();
-        try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
-            out.write(basic);
-        }
-        byte[] layer1 = gz.toByteArray();
-        ObjectNode config = Api.object().put("architecture", "amd64").put("os", "linux");
-        ObjectNode c = config.putObject("config");
-        c.putArray("Entrypoint").add("/bin/server");
-        c.putArray("Cmd").add("--port").add("8080");
-        c.putArray("Env").add("PATH=/usr/bin:/bin");
-        c.putObject("ExposedPorts").putObject("8080/tcp");
-        config.putObject("rootfs").put("type", "layers").putArray("diff_ids")
-                .add(OciRegistryClient.digest(basic))
-                .add(wrongDiffId ? OciRegistryClient.digest(basic) : OciRegistryClient.digest(whiteouts));
-        byte[] configBytes = config.toString().getBytes(StandardCharsets.UTF_8);
-        String d1 = client.pushBlob(ref, layer1, CREDENTIAL);
-        String d2 = client.pushBlob(ref, whiteouts, CREDENTIAL);
-        String cd = client.pushBlob(ref, configBytes, CREDENTIAL);
-        ObjectNode manifest = Api.object().put("schemaVersion", 2).put("mediaType", OciRegistryClient.OCI_MANIFEST);
-        manifest.putObject("config").put("mediaType", "application/vnd.oci.image.config.v1+json").put("digest", cd).put("size", configBytes.length);
-        var layers = manifest.putArray("layers");
-        layers.addObject().put("mediaType", "application/vnd.oci.image.layer.v1.tar+gzip").put("digest", d1).put("size", layer1.length);
-        layers.addObject().put("mediaType", "application/vnd.oci.image.layer.v1.tar").put("digest", d2).put("size", whiteouts.length);
-        return client.pushManifest(ref, OciRegistryClient.OCI_MANIFEST, manifest.toString().getBytes(StandardCharsets.UTF_8), CREDENTIAL);
+    private static String pushImage(String name, boolean wrongDiffId) throws Exception {
+        return TestImages.pushAciImage(name, wrongDiffId);
     }
 
     private static String sha256(byte[] b) throws Exception {

@@ -1,0 +1,255 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.openccm.server.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openccm.server.Api;
+import org.openccm.server.ApiTest;
+import org.openccm.server.Fixtures;
+import org.openccm.server.registry.TestImages;
+import org.openccm.server.registry.TestRegistry;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebElement;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The console in real headless Chromium against the running server: the guide's flows screen by screen, each
+ * image form submitted and its image listed, and an API error shown next to the field it names. One browser for
+ * the class; every test logs in as a new admin of a new account.
+ */
+class ConsoleUiTest extends ApiTest {
+    private static final String PASSWORD = "ui-test-password";
+    private static Browser browser;
+    private String email;
+
+    @BeforeEach
+    void newAccountAndBrowser() {
+        if (browser == null) {
+            browser = Browser.open(api.base());
+        }
+        browser.go("#/login");
+        ((JavascriptExecutor) browser.driver).executeScript("sessionStorage.clear()");
+        api.logInToNewAccount();
+        email = "ui-" + UUID.randomUUID() + "@openccm.test";
+        api.post("/v1/users", Api.object().put("user_email", email).put("password", PASSWORD).put("role", "ADMIN")).expect(201);
+    }
+
+    @AfterAll
+    static void closeBrowser() {
+        if (browser != null) {
+            browser.close();
+            browser = null;
+        }
+    }
+
+    @Test
+    void sgxImageFromItsSigstructIsApprovedOnTheTasksPage() throws Exception {
+        byte[] sigstruct = Files.readAllBytes(vector("sigstruct/fortanix-test_enclave.sigstruct.bin"));
+        JsonNode expected = api.postRaw("/v1/tools/sigstruct", "application/octet-stream", sigstruct).expect(200).body();
+
+        browser.go("#/login");
+        browser.screenshot("01-login");
+        browser.logIn(email, PASSWORD);
+        browser.screenshot("02-applications");
+
+        browser.click(By.id("add-app"));
+        browser.type(By.name("name"), "payments-sgx");
+        browser.select(By.name("type"), "EDP");
+        browser.select(By.name("platform"), "SGX");
+        browser.type(By.name("allowed_domains"), "payments.example.com");
+        browser.screenshot("03-new-application");
+        browser.click(By.id("app-save"));
+        browser.waitForText(By.tagName("h1"), "payments-sgx");
+
+        browser.click(By.id("add-image"));
+        browser.type(By.name("docker_info.docker_version"), "1.0.0");
+        browser.find(By.id("f-sigstruct-file")).sendKeys(vector("sigstruct/fortanix-test_enclave.sigstruct.bin").toAbsolutePath().toString());
+        // Uploading the file fills the four parameters from the SIGSTRUCT.
+        assertThat(browser.valueOf(By.name("mrenclave"))).isEqualTo(expected.path("mrenclave").asString());
+        assertThat(browser.valueOf(By.name("mrsigner"))).isEqualTo(expected.path("mrsigner").asString());
+        assertThat(browser.valueOf(By.name("isvprodid"))).isEqualTo(expected.path("isvprodid").asString());
+        assertThat(browser.valueOf(By.name("isvsvn"))).isEqualTo(expected.path("isvsvn").asString());
+        browser.screenshot("04-add-sgx-image");
+        browser.click(By.id("image-save"));
+
+        WebElement row = browser.find(By.cssSelector("#images tr[data-version='1.0.0']"));
+        assertThat(row.getText()).contains("Pending approval").contains("Intel SGX");
+        String buildId = row.getDomAttribute("data-build");
+        browser.screenshot("05-images-pending");
+
+        browser.click(By.linkText("Tasks"));
+        By card = By.cssSelector("form.task[data-entity='" + buildId + "']");
+        assertThat(browser.find(card).getText()).contains("Approvals: 0 of 1 required");
+        browser.find(By.cssSelector("form.task[data-entity='" + buildId + "'] input[name=comment]")).sendKeys("MRENCLAVE checked against the release build");
+        browser.screenshot("06-tasks");
+        browser.click(By.cssSelector("form.task[data-entity='" + buildId + "'] button[data-action=approve]"));
+        browser.until(d -> d.findElements(card).isEmpty() ? Boolean.TRUE : null);
+
+        browser.click(By.linkText("Applications"));
+        browser.click(By.linkText("payments-sgx"));
+        WebElement approved = browser.find(By.cssSelector("#images tr[data-build='" + buildId + "'] .status.approved .tick"));
+        assertThat(approved.getText()).isEqualTo("✓");
+        browser.screenshot("07-images-approved");
+        assertThat(api.get("/v1/builds/" + buildId).expect(200).body().at("/status/status").asString()).isEqualTo("WHITELISTED");
+
+        browser.click(By.linkText("Audit"));
+        browser.click(By.id("verify-audit"));
+        browser.waitForText(By.id("audit-verdict"), "Chain intact");
+        browser.screenshot("08-audit");
+        browser.click(By.linkText("Certificates"));
+        browser.waitForText(By.tagName("h1"), "Certificates");
+    }
+
+    @Test
+    void nitroImageFromNitroCliOutputIsListed() {
+        UUID app = Fixtures.createApp(api, "EDP-NITRO");
+        browser.logIn(email, PASSWORD);
+        browser.go("#/apps/" + app + "/images/new");
+        browser.type(By.name("docker_info.docker_version"), "kmstool-1");
+        browser.find(By.id("f-nitro-file")).sendKeys(
+                vector("nitro-measurements/aws-nitro-enclaves-sdk-c-kmstool-build-enclave.json").toAbsolutePath().toString());
+        String pcr0 = browser.valueOf(By.name("attributes.nitro_enclave.pcr0"));
+        assertThat(pcr0).hasSize(96);
+        assertThat(browser.valueOf(By.name("attributes.nitro_enclave.pcr2"))).hasSize(96);
+        browser.screenshot("10-add-nitro-image");
+        browser.click(By.id("image-save"));
+
+        assertThat(browser.find(By.cssSelector("#images tr[data-version='kmstool-1']")).getText()).contains("AWS Nitro Enclaves");
+    }
+
+    @Test
+    void enclaveOsImageIsListedWithItsConversion() {
+        UUID app = Fixtures.createApp(api, "ENCLAVE_OS");
+        browser.logIn(email, PASSWORD);
+        browser.go("#/apps/" + app + "/images/new");
+        browser.type(By.name("docker_info.docker_version"), "v7");
+        browser.select(By.name("mem_size"), "4096");
+        browser.type(By.name("threads"), "4");
+        assertThat(browser.find(By.name("enable_overlay_filesystem_persistence")).isSelected()).isTrue();
+        browser.screenshot("11-add-enclave-os-image");
+        browser.click(By.id("image-save"));
+
+        browser.find(By.cssSelector("#images tr[data-version='v7']"));
+        // The input registry of the fixture refuses at once: the row says why the conversion failed.
+        browser.waitForText(By.cssSelector("#images tr[data-version='v7']"), "Conversion failed");
+        JsonNode image = api.get("/v1/builds?app_id=" + app).expect(200).body().path("items").get(0);
+        assertThat(image.path("mem_size").asInt()).isEqualTo(4096);
+        assertThat(image.path("threads").asInt()).isEqualTo(4);
+        assertThat(image.path("enable_overlay_filesystem_persistence").asBoolean()).isTrue();
+    }
+
+    @Test
+    void aciImageGetsItsPolicyAndDownloadableTemplate() throws Exception {
+        String host = TestRegistry.host();
+        String repo = host + "/openccm/ui-aci-" + UUID.randomUUID();
+        TestImages.pushAciImage(repo + ":v1", false);
+        UUID app = api.post("/v1/apps", Fixtures.app("ACI").put("name", "web-aci").put("input_image_name", repo)).expect(200).id("app_id");
+
+        browser.logIn(email, PASSWORD);
+        browser.click(By.linkText("Settings"));
+        browser.type(By.name("url"), host);
+        browser.type(By.name("credential.default.username"), TestRegistry.USER);
+        browser.type(By.name("credential.default.password"), TestRegistry.PASSWORD);
+        browser.click(By.cssSelector("#registry-form button[type=submit]"));
+        browser.waitForText(By.id("registries"), host);
+        browser.screenshot("09-settings");
+
+        browser.go("#/apps/" + app + "/images/new");
+        browser.type(By.name("docker_info.docker_version"), "v1");
+        assertThat(browser.find(By.name("use_saved")).isSelected()).isTrue();
+        assertThat(browser.find(By.name("aci_options.wait_for_agent")).isSelected()).isTrue();
+        assertThat(browser.find(By.name("aci_options.cpu_count")).getDomProperty("value")).isEqualTo("1");
+        assertThat(browser.find(By.name("aci_options.gb_mem")).getDomProperty("value")).isEqualTo("1");
+        browser.screenshot("12-add-aci-image");
+        browser.click(By.id("image-save"));
+
+        WebElement row = browser.find(By.cssSelector("#images tr[data-version='v1']"));
+        String buildId = row.getDomAttribute("data-build");
+        browser.waitForText(By.cssSelector("#images tr[data-build='" + buildId + "'] .approval"), "Pending approval");
+        browser.until(d -> d.findElements(By.cssSelector("#images tr[data-build='" + buildId + "'] .conversion[data-state=SUCCEEDED]")).isEmpty()
+                ? null : Boolean.TRUE);
+
+        browser.go("#/images/" + buildId + "/policy");
+        String template = browser.find(By.id("arm-template")).getText();
+        String policy = api.get("/v1/builds/" + buildId).expect(200).body().at("/attributes/aci/policy").asString();
+        assertThat(template).containsPattern("\"ccePolicy\"\\s*:\\s*\"" + java.util.regex.Pattern.quote(policy) + "\"");
+        assertThat(browser.find(By.id("host-data")).getText()).hasSize(64);
+        assertThat(browser.find(By.id("download-template")).getText()).isEqualTo("DOWNLOAD");
+        browser.screenshot("13-aci-policy");
+    }
+
+    @Test
+    void snpImageWithACoprocessorIsListed() {
+        UUID app = Fixtures.createApp(api, "AMD_SEV_SNP");
+        browser.logIn(email, PASSWORD);
+        browser.go("#/apps/" + app + "/images/new");
+        browser.type(By.name("docker_info.docker_version"), "2026.1");
+        browser.type(By.name("attributes.baremetal_amd_sev_snp.measurement"), Fixtures.hex(48, 9));
+        browser.select(By.name("attributes.baremetal_amd_sev_snp.vmpl"), "vmpl2");
+        browser.select(By.name("coprocessor"), "Required");
+        browser.screenshot("14-add-snp-image");
+        browser.click(By.id("image-save"));
+
+        assertThat(browser.find(By.cssSelector("#images tr[data-version='2026.1']")).getText()).contains("AMD SEV-SNP");
+        JsonNode snp = api.get("/v1/builds?app_id=" + app).expect(200).body().at("/items/0/attributes/baremetal_amd_sev_snp");
+        assertThat(snp.path("vmpl").asString()).isEqualTo("vmpl2");
+        assertThat(snp.at("/coprocessors/0/attestation").asString()).isEqualTo("Required");
+    }
+
+    @Test
+    void azureCvmImageDropsThePastedHexPrefix() {
+        UUID app = Fixtures.createApp(api, "AZURE_CVM");
+        browser.logIn(email, PASSWORD);
+        browser.go("#/apps/" + app + "/images/new");
+        browser.type(By.name("docker_info.docker_version"), "vm-1");
+        browser.type(By.name("attributes.azure_cvm.pcrs.pcr0"), "0x" + Fixtures.hex(32, 1));
+        browser.type(By.name("attributes.azure_cvm.pcrs.pcr7"), Fixtures.hex(32, 2));
+        assertThat(browser.find(By.name("attributes.azure_cvm.pcrs.pcr0")).getDomProperty("value")).isEqualTo(Fixtures.hex(32, 1));
+        browser.screenshot("15-add-azure-cvm-image");
+        browser.click(By.id("image-save"));
+
+        assertThat(browser.find(By.cssSelector("#images tr[data-version='vm-1']")).getText()).contains("Azure CVM");
+        assertThat(api.get("/v1/builds?app_id=" + app).expect(200).body().at("/items/0/attributes/azure_cvm/pcrs/pcr0").asString())
+                .isEqualTo(Fixtures.hex(32, 1));
+    }
+
+    @Test
+    void tdxImageIsListed() {
+        UUID app = Fixtures.createApp(api, "TDX");
+        browser.logIn(email, PASSWORD);
+        browser.go("#/apps/" + app + "/images/new");
+        browser.type(By.name("docker_info.docker_version"), "td-1");
+        browser.type(By.name("attributes.baremetal_tdx.mrtd"), Fixtures.hex(48, 1));
+        for (int i = 0; i < 4; i++) {
+            browser.type(By.name("attributes.baremetal_tdx.rtmr" + i), Fixtures.hex(48, 2 + i));
+        }
+        browser.screenshot("16-add-tdx-image");
+        browser.click(By.id("image-save"));
+
+        assertThat(browser.find(By.cssSelector("#images tr[data-version='td-1']")).getText()).contains("Intel TDX");
+    }
+
+    @Test
+    void anApiErrorAppearsNextToTheFieldItNames() {
+        UUID app = Fixtures.createApp(api, "AMD_SEV_SNP");
+        browser.logIn(email, PASSWORD);
+        browser.go("#/apps/" + app + "/images/new");
+        browser.type(By.name("docker_info.docker_version"), "bad-1");
+        browser.type(By.name("attributes.baremetal_amd_sev_snp.measurement"), "abc123");
+        browser.click(By.id("image-save"));
+
+        By error = By.cssSelector(".field[data-field='attributes.baremetal_amd_sev_snp.measurement'] .field-error");
+        browser.until(d -> d.findElement(error).getText().isEmpty() ? null : Boolean.TRUE);
+        assertThat(browser.find(error).getText()).containsIgnoringCase("hex");
+        assertThat(browser.find(By.cssSelector(".field[data-field='attributes.baremetal_amd_sev_snp.measurement']")).getDomAttribute("class"))
+                .contains("invalid");
+        browser.screenshot("17-validation-error");
+        assertThat(api.get("/v1/builds?app_id=" + app).expect(200).body().path("items")).isEmpty();
+    }
+}
