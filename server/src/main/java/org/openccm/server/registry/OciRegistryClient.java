@@ -270,7 +270,9 @@ public final class OciRegistryClient {
         try {
             return http.send(b.build(), body);
         } catch (IOException e) {
-            throw new RegistryException(503, "registry unreachable: " + e.getMessage());
+            String why = e instanceof java.net.ConnectException ? "connection refused"
+                    : e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+            throw new RegistryException(503, "registry " + b.build().uri().getAuthority() + " unreachable: " + why);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RegistryException(503, "interrupted");

@@ -138,6 +138,7 @@ class ConsoleUiTest extends ApiTest {
         browser.find(By.cssSelector("#images tr[data-version='v7']"));
         // The input registry of the fixture refuses at once: the row says why the conversion failed.
         browser.waitForText(By.cssSelector("#images tr[data-version='v7']"), "Conversion failed");
+        browser.screenshot("11b-enclave-os-conversion");
         JsonNode image = api.get("/v1/builds?app_id=" + app).expect(200).body().path("items").get(0);
         assertThat(image.path("mem_size").asInt()).isEqualTo(4096);
         assertThat(image.path("threads").asInt()).isEqualTo(4);
@@ -163,6 +164,7 @@ class ConsoleUiTest extends ApiTest {
         browser.go("#/apps/" + app + "/images/new");
         browser.type(By.name("docker_info.docker_version"), "v1");
         assertThat(browser.find(By.name("use_saved")).isSelected()).isTrue();
+        assertThat(browser.driver.findElement(By.id("inline-credentials")).isDisplayed()).isFalse();
         assertThat(browser.find(By.name("aci_options.wait_for_agent")).isSelected()).isTrue();
         assertThat(browser.find(By.name("aci_options.cpu_count")).getDomProperty("value")).isEqualTo("1");
         assertThat(browser.find(By.name("aci_options.gb_mem")).getDomProperty("value")).isEqualTo("1");
