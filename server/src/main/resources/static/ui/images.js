@@ -66,10 +66,12 @@ function versionField(name = 'docker_info.docker_version', label = 'Image versio
 }
 
 function coprocessorField(prefix) {
-  return field('Coprocessor', select('coprocessor', [
-    ['', 'None'], ['Ignored', 'NVIDIA GPU, attestation Ignored'], ['Required', 'NVIDIA GPU, attestation Required']], ''),
-  { field: `${prefix}.coprocessors`,
-    hint: 'Ignored: the workload runs with an NVIDIA GPU whose attestation is not checked. Required: the GPU\'s own attestation must verify too before a certificate is issued.' });
+  return h('div', {},
+    field('Coprocessor (NVIDIA GPU attestation)', select('coprocessor', [
+      ['', 'None'], ['Ignored', 'Ignored'], ['Required', 'Required']], ''), { field: `${prefix}.coprocessors` }),
+    h('ul', { class: 'hint' },
+      h('li', {}, h('b', {}, 'Ignored: '), 'the VM must have a GPU and the attestation agent collects its attestation data; OpenCCM only checks that the data is present and does not validate it.'),
+      h('li', {}, h('b', {}, 'Required: '), 'the VM must have a GPU, and its attestation data must verify against NVIDIA\'s roots before a certificate is issued.')));
 }
 
 function dockerInfo(form, app) {

@@ -2,11 +2,9 @@
 package org.openccm.server.conversion;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.UUID;
@@ -38,14 +36,14 @@ class AciPolicyApiTest extends ApiTest {
 
     @Test
     void generatesThePolicyAndTheArmTemplateOfAPushedImage() throws Exception {
-        saveCredentials(TestRegistry.PASSWORD);
+        ConversionJobs.saveCredentials(api, host, TestRegistry.PASSWORD);
         String repo = host + "/openccm/aci-" + UUID.randomUUID();
         String digest = pushImage(repo + ":v1", false);
         UUID app = aciApp(repo);
 
         JsonNode created = api.post("/v1/builds/convert-app/aci", convertRequest(app, repo + ":v1", 2, 1.5)).expect(200).body();
         String id = created.path("build_id").asString();
-        awaitJob(id, "SUCCEEDED");
+        ConversionJobs.awaitJob(api, id, "SUCCEEDED");
 
         JsonNode image = api.get("/v1/builds/" + id).expect(200).body();
         String policyB64 = image.at("/attributes/aci/policy").asString();
@@ -81,7 +79,7 @@ class AciPolicyApiTest extends ApiTest {
 
     @Test
     void aSecondImageWithTheSameTagIsRefused() throws Exception {
-        saveCredentials(TestRegistry.PASSWORD);
+        ConversionJobs.saveCredentials(api, host, TestRegistry.PASSWORD);
         String repo = host + "/openccm/aci-" + UUID.randomUUID();
         pushImage(repo + ":v1", false);
         UUID app = aciApp(repo);
@@ -122,7 +120,7 @@ class AciPolicyApiTest extends ApiTest {
         ((ObjectNode) request.get("input_image")).putObject("auth_config").put("username", TestRegistry.USER).put("password", "wrong");
         String id = api.post("/v1/builds/convert-app/aci", request).expect(200).text("build_id");
 
-        JsonNode job = awaitJob(id, "FAILED");
+        JsonNode job = ConversionJobs.awaitJob(api, id, "FAILED");
 
         assertThat(job.path("error").asString()).contains("refused the credentials");
         assertThat(api.get("/v1/builds/" + id).expect(200).body().at("/attributes").has("aci")).isFalse();
@@ -131,24 +129,24 @@ class AciPolicyApiTest extends ApiTest {
 
     @Test
     void aLayerThatDoesNotMatchItsDiffIdFails() throws Exception {
-        saveCredentials(TestRegistry.PASSWORD);
+        ConversionJobs.saveCredentials(api, host, TestRegistry.PASSWORD);
         String repo = host + "/openccm/aci-" + UUID.randomUUID();
         pushImage(repo + ":v1", true);
         UUID app = aciApp(repo);
         String id = api.post("/v1/builds/convert-app/aci", convertRequest(app, repo + ":v1", 1, 1)).expect(200).text("build_id");
 
-        assertThat(awaitJob(id, "FAILED").path("error").asString()).contains("diff_id");
+        assertThat(ConversionJobs.awaitJob(api, id, "FAILED").path("error").asString()).contains("diff_id");
     }
 
     @Test
     void anImageRegisteredWithoutAPolicyGetsOneWithTheDefaults() throws Exception {
-        saveCredentials(TestRegistry.PASSWORD);
+        ConversionJobs.saveCredentials(api, host, TestRegistry.PASSWORD);
         String repo = host + "/openccm/aci-" + UUID.randomUUID();
         pushImage(repo + ":v2", false);
         UUID app = aciApp(repo);
         String id = api.post("/v1/builds", Fixtures.aciBuild(app, "v2")).expect(200).text("build_id");
 
-        awaitJob(id, "SUCCEEDED");
+        ConversionJobs.awaitJob(api, id, "SUCCEEDED");
 
         JsonNode template = Api.JSON.readTree(api.get("/v1/builds/" + id + "/aci/arm-template").expect(200).raw().body());
         assertThat(template.at("/resources/0/properties/containers/0/properties/resources/requests/cpu").asInt()).isEqualTo(1);
@@ -165,23 +163,6 @@ class AciPolicyApiTest extends ApiTest {
         r.putObject("converter_options").putArray("env_vars").add("MODE=production");
         r.putObject("aci_options").put("cpu_count", cpu).put("gb_mem", gb).put("wait_for_agent", true);
         return r;
-    }
-
-    private JsonNode awaitJob(String build, String state) {
-        JsonNode[] last = new JsonNode[1];
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            last[0] = api.get("/v1/builds/" + build + "/conversion").expect(200).body();
-            String s = last[0].path("state").asString();
-            return s.equals("SUCCEEDED") || s.equals("FAILED");
-        });
-        assertThat(last[0].path("state").asString()).as(last[0].toString()).isEqualTo(state);
-        return last[0];
-    }
-
-    private void saveCredentials(String password) {
-        ObjectNode r = Api.object().put("url", host);
-        r.putObject("credential").putObject("default").put("username", TestRegistry.USER).put("password", password);
-        api.post("/v1/registry", r).expect(200);
     }
 
     private static String pushImage(String name, boolean wrongDiffId) throws Exception {

@@ -2,11 +2,9 @@
 package org.openccm.server.conversion;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -53,7 +51,7 @@ class ConversionApiTest extends ApiTest {
 
     @Test
     void anEnclaveOsImageIsConvertedPushedAndMeasuredAsNitroCliWould() throws Exception {
-        saveCredentials(TestRegistry.PASSWORD);
+        ConversionJobs.saveCredentials(api, host, TestRegistry.PASSWORD);
         String input = host + "/openccm/in-" + UUID.randomUUID();
         String output = host + "/openccm/out-" + UUID.randomUUID();
         String inputDigest = pushInputImage(input + ":v1");
@@ -65,7 +63,7 @@ class ConversionApiTest extends ApiTest {
         JsonNode created = api.post("/v1/builds", request).expect(200).body();
         String id = created.path("build_id").asString();
 
-        JsonNode job = awaitJob(id, "SUCCEEDED");
+        JsonNode job = ConversionJobs.awaitJob(api, id, "SUCCEEDED");
 
         JsonNode image = api.get("/v1/builds/" + id).expect(200).body();
         assertThat(image.at("/attributes/nitro_enclave/pcr0").asString()).isEqualTo(PCR0);
@@ -101,10 +99,10 @@ class ConversionApiTest extends ApiTest {
 
     @Test
     void wrongCredentialsFailTheConversionWithTheReason() throws Exception {
-        saveCredentials("not-the-password");
+        ConversionJobs.saveCredentials(api, host, "not-the-password");
         String id = convert(host + "/openccm/in-" + UUID.randomUUID());
 
-        JsonNode job = awaitJob(id, "FAILED");
+        JsonNode job = ConversionJobs.awaitJob(api, id, "FAILED");
 
         assertThat(job.path("error").asString()).contains("refused the credentials");
         assertThat(api.get("/v1/builds/" + id).expect(200).body().at("/attributes").has("nitro_enclave")).isFalse();
@@ -113,10 +111,10 @@ class ConversionApiTest extends ApiTest {
 
     @Test
     void aMissingInputImageFailsTheConversionWithTheReason() throws Exception {
-        saveCredentials(TestRegistry.PASSWORD);
+        ConversionJobs.saveCredentials(api, host, TestRegistry.PASSWORD);
         String id = convert(host + "/openccm/absent-" + UUID.randomUUID());
 
-        JsonNode job = awaitJob(id, "FAILED");
+        JsonNode job = ConversionJobs.awaitJob(api, id, "FAILED");
 
         assertThat(job.path("error").asString()).contains("404");
     }
@@ -126,23 +124,6 @@ class ConversionApiTest extends ApiTest {
                 .expect(200)
                 .id("app_id");
         return api.post("/v1/builds", Api.object().put("app_id", app.toString())).expect(200).text("build_id");
-    }
-
-    private JsonNode awaitJob(String build, String state) {
-        JsonNode[] last = new JsonNode[1];
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            last[0] = api.get("/v1/builds/" + build + "/conversion").expect(200).body();
-            String s = last[0].path("state").asString();
-            return s.equals("SUCCEEDED") || s.equals("FAILED");
-        });
-        assertThat(last[0].path("state").asString()).as(last[0].toString()).isEqualTo(state);
-        return last[0];
-    }
-
-    private void saveCredentials(String password) {
-        ObjectNode r = Api.object().put("url", host);
-        r.putObject("credential").putObject("default").put("username", TestRegistry.USER).put("password", password);
-        api.post("/v1/registry", r).expect(200);
     }
 
     /** The vectors' synthetic container as a one-layer image with its Cmd, Env and a port. */

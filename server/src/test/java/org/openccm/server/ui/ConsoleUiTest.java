@@ -97,6 +97,9 @@ class ConsoleUiTest extends ApiTest {
         assertThat(approved.getText()).isEqualTo("✓");
         browser.screenshot("07-images-approved");
         assertThat(api.get("/v1/builds/" + buildId).expect(200).body().at("/status/status").asString()).isEqualTo("WHITELISTED");
+        browser.click(By.linkText("1.0.0"));
+        assertThat(browser.find(By.id("identity")).getText()).contains(expected.path("mrenclave").asString());
+        browser.screenshot("07b-image-details");
 
         browser.click(By.linkText("Audit"));
         browser.click(By.id("verify-audit"));
@@ -104,6 +107,7 @@ class ConsoleUiTest extends ApiTest {
         browser.screenshot("08-audit");
         browser.click(By.linkText("Certificates"));
         browser.waitForText(By.tagName("h1"), "Certificates");
+        browser.screenshot("08b-certificates");
     }
 
     @Test

@@ -149,26 +149,7 @@ class Tar2Ext4FsckTest {
         }
 
         void entry(String name, char type, int mode, String link, long size) throws IOException {
-            byte[] h = new byte[512];
-            put(h, 0, name, 100);
-            put(h, 100, String.format("%07o", mode), 8);
-            put(h, 108, "0000000", 8);
-            put(h, 116, "0000000", 8);
-            put(h, 124, String.format("%011o", size), 12);
-            put(h, 136, String.format("%011o", 1700000000L), 12);
-            h[156] = (byte) type;
-            put(h, 157, link, 100);
-            put(h, 257, "ustar", 6);
-            put(h, 263, "00", 2);
-            for (int i = 148; i < 156; i++) {
-                h[i] = ' ';
-            }
-            long sum = 0;
-            for (byte b : h) {
-                sum += b & 0xff;
-            }
-            put(h, 148, String.format("%06o", sum), 7);
-            out.write(h);
+            out.write(org.openccm.server.conversion.eif.DockerExportTest.ustarHeader(name, type, mode, 0, 0, size, 1700000000L, link));
             byte[] chunk = new byte[1 << 16];
             for (int i = 0; i < chunk.length; i++) {
                 chunk[i] = (byte) (i * 31);
@@ -177,11 +158,6 @@ class Tar2Ext4FsckTest {
                 out.write(chunk, 0, (int) Math.min(left, chunk.length));
             }
             out.write(new byte[(int) ((512 - size % 512) % 512)]);
-        }
-
-        private static void put(byte[] h, int offset, String s, int max) {
-            byte[] b = s.getBytes(StandardCharsets.UTF_8);
-            System.arraycopy(b, 0, h, offset, Math.min(b.length, max));
         }
 
         @Override

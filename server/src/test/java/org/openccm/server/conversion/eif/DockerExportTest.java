@@ -43,31 +43,36 @@ public class DockerExportTest {
     public static byte[] tar(List<TarEntry> entries) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (TarEntry e : entries) {
-            byte[] h = new byte[512];
-            put(h, 0, e.name(), 100);
-            put(h, 100, String.format("%07o", e.mode()), 8);
-            put(h, 108, String.format("%07o", e.uid()), 8);
-            put(h, 116, String.format("%07o", e.gid()), 8);
-            put(h, 124, String.format("%011o", e.data().length), 12);
-            put(h, 136, String.format("%011o", e.mtime()), 12);
-            h[156] = (byte) e.type();
-            put(h, 157, e.linkName(), 100);
-            put(h, 257, "ustar", 6);
-            put(h, 263, "00", 2);
-            for (int i = 148; i < 156; i++) {
-                h[i] = ' ';
-            }
-            long sum = 0;
-            for (byte b : h) {
-                sum += b & 0xff;
-            }
-            put(h, 148, String.format("%06o", sum), 7);
-            out.writeBytes(h);
+            out.writeBytes(ustarHeader(e.name(), e.type(), e.mode(), e.uid(), e.gid(), e.data().length, e.mtime(), e.linkName()));
             out.writeBytes(e.data());
             out.writeBytes(new byte[(512 - e.data().length % 512) % 512]);
         }
         out.writeBytes(new byte[1024]);
         return out.toByteArray();
+    }
+
+    /** One ustar header block with its checksum. */
+    public static byte[] ustarHeader(String name, char type, int mode, long uid, long gid, long size, long mtime, String link) {
+        byte[] h = new byte[512];
+        put(h, 0, name, 100);
+        put(h, 100, String.format("%07o", mode), 8);
+        put(h, 108, String.format("%07o", uid), 8);
+        put(h, 116, String.format("%07o", gid), 8);
+        put(h, 124, String.format("%011o", size), 12);
+        put(h, 136, String.format("%011o", mtime), 12);
+        h[156] = (byte) type;
+        put(h, 157, link, 100);
+        put(h, 257, "ustar", 6);
+        put(h, 263, "00", 2);
+        for (int i = 148; i < 156; i++) {
+            h[i] = ' ';
+        }
+        long sum = 0;
+        for (byte b : h) {
+            sum += b & 0xff;
+        }
+        put(h, 148, String.format("%06o", sum), 7);
+        return h;
     }
 
     private static void put(byte[] h, int offset, String s, int max) {
