@@ -183,7 +183,7 @@ public class AttestationService {
 
     private static Map<String, String> identifying(VerifiedEvidence v) {
         Map<String, String> out = new LinkedHashMap<>();
-        for (String key : List.of("pcr0", "pcr1", "pcr2", "pcr8", "measurement", "vmpl")) {
+        for (String key : List.of("pcr0", "pcr1", "pcr2", "pcr8", "measurement", "vmpl", "host_data")) {
             if (v.measured().containsKey(key)) {
                 out.put(key, v.measured().get(key));
             }

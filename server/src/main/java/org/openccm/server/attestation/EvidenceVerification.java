@@ -18,6 +18,9 @@ import org.openccm.attestation.EvidenceRejected.Reason;
 import org.openccm.attestation.Hex;
 import org.openccm.attestation.Platform;
 import org.openccm.attestation.VerificationContext;
+import org.openccm.attestation.aci.AciAttestation;
+import org.openccm.attestation.aci.AciVerifier;
+import org.openccm.attestation.aci.UvmEndorsementVerifier;
 import org.openccm.attestation.nitro.NitroAttestation;
 import org.openccm.attestation.nitro.NitroVerifier;
 import org.openccm.attestation.snp.SnpAttestation;
@@ -39,10 +42,13 @@ import org.springframework.stereotype.Service;
 public class EvidenceVerification {
     private final NitroVerifier nitro;
     private final SnpVerifier snp;
+    private final AciVerifier aci;
     private final JdbcClient jdbc;
 
     EvidenceVerification(
-            @Value("${openccm.attestation.nitro.extra-roots:}") String extraNitroRoots, JdbcClient jdbc) {
+            @Value("${openccm.attestation.nitro.extra-roots:}") String extraNitroRoots,
+            @Value("${openccm.attestation.aci.uvm-issuers:}") String uvmIssuers,
+            JdbcClient jdbc) {
         this.jdbc = jdbc;
         List<X509Certificate> nitroRoots = new ArrayList<>(List.of(NitroVerifier.awsRoot()));
         for (Path pem : pemFiles(extraNitroRoots)) {
@@ -56,6 +62,12 @@ public class EvidenceVerification {
         }
         this.nitro = new NitroVerifier(nitroRoots);
         this.snp = SnpVerifier.withAmdRoots();
+        // Empty means Microsoft's issuer of the ACI UVM feed; an operator may name others (comma-separated did:x509).
+        List<String> issuers = java.util.Arrays.stream(uvmIssuers.split(",")).map(String::strip).filter(x -> !x.isEmpty()).toList();
+        if (issuers.isEmpty()) {
+            issuers = List.of(UvmEndorsementVerifier.MICROSOFT_UVM_ISSUER);
+        }
+        this.aci = new AciVerifier(snp, new UvmEndorsementVerifier(issuers));
     }
 
     /**
@@ -86,7 +98,8 @@ public class EvidenceVerification {
                 }
                 yield snp(verified);
             }
-            case SGX, TDX, AZURE_CVM, ACI -> throw new EvidenceRejected(
+            case ACI -> aci(aci.verify(new Evidence(evidence, signingCertificate), context));
+            case SGX, TDX, AZURE_CVM -> throw new EvidenceRejected(
                     Reason.MALFORMED, "platform", "evidence verification for " + platform + " is not available yet");
         };
     }
@@ -121,6 +134,15 @@ public class EvidenceVerification {
         measured.put("module_id", a.moduleId());
         byte[] digest = a.userData() != null && a.userData().length == 32 ? a.userData() : null;
         return new VerifiedEvidence(Platform.NITRO, measured, a.publicKey(), digest);
+    }
+
+    /** The group's SNP values, the endorsed UVM, and HOST_DATA: the SHA-256 of the policy the UVM enforces. */
+    private static VerifiedEvidence aci(AciAttestation a) {
+        TreeMap<String, String> measured = new TreeMap<>(snp(a.snp()).measured());
+        measured.put("uvm_launch_measurement", a.uvm().launchMeasurement());
+        measured.put("uvm_guest_svn", Long.toString(a.uvm().guestSvn()));
+        measured.put("uvm_issuer", a.uvm().issuer());
+        return new VerifiedEvidence(Platform.ACI, measured, null, Arrays.copyOf(a.snp().report().reportData(), 32));
     }
 
     private static VerifiedEvidence snp(SnpAttestation a) {

@@ -29,7 +29,8 @@ public class ImageMatcher {
             String mismatch = switch (platform) {
                 case NITRO -> nitro(b, measured);
                 case SEV_SNP -> snp(b, measured);
-                case SGX, TDX, AZURE_CVM, ACI -> "matching " + platform + " evidence is not available yet";
+                case ACI -> aci(b, measured);
+                case SGX, TDX, AZURE_CVM -> "matching " + platform + " evidence is not available yet";
             };
             out.add(new Considered(b, mismatch == null, mismatch == null ? "all reference values match" : mismatch));
         }
@@ -51,6 +52,21 @@ public class ImageMatcher {
         ImageAttributes.BaremetalAmdSevSnp s = b.attributes().baremetalAmdSevSnp();
         String differs = differs("measurement", s.measurement(), measured);
         return differs != null ? differs : differs("vmpl", s.vmpl().name(), measured);
+    }
+
+    /** ACI's HOST_DATA is the SHA-256 of the policy text (the base64 the image carries, decoded). */
+    private static String aci(Build b, Map<String, String> measured) {
+        ImageAttributes.Aci a = b.attributes().aci();
+        if (a == null) {
+            return "the image has no policy yet (generation pending or failed)";
+        }
+        byte[] policy = java.util.Base64.getMimeDecoder().decode(a.policy());
+        try {
+            String hostData = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(policy));
+            return differs("host_data", hostData, measured);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String differs(String field, String expected, Map<String, String> measured) {
