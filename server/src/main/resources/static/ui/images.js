@@ -96,6 +96,7 @@ export async function newImagePage(main, appId) {
       collect = edpForm(form, app, submit);
       break;
     case 'ENCLAVE_OS':
+      endpoint = '/v1/builds/convert-app/nitro-enclaves';
       collect = await enclaveOsForm(form, app, submit);
       break;
     case 'ACI':
@@ -134,7 +135,7 @@ export async function newImagePage(main, appId) {
     const button = form.querySelector('#image-save');
     button.disabled = true;
     try {
-      const body = { app_id: appId, ...collect() };
+      const body = endpoint === '/v1/builds/convert-app/nitro-enclaves' ? collect() : { app_id: appId, ...collect() };
       await api.post(endpoint, body);
       after();
     } catch (e) {
@@ -236,31 +237,51 @@ async function enclaveOsForm(form, app, submit) {
   const saved = await registries(app);
   const inHost = saved.input_image_registry && saved.input_image_registry.url;
   const outHost = saved.output_image_registry && saved.output_image_registry.url;
-  const sameRegistry = inHost && outHost && inHost === outHost;
+  // The guide: with saved credentials "use same credential as input image registry" is checked and filled in;
+  // without, the output registry's credentials are entered here (they serve this image only).
+  const useSaved = checkbox('use_saved', 'Use same credential as input image registry', !!outHost, { disabled: !outHost });
+  const manual = h('div', { class: 'row', id: 'output-credentials' },
+    field('User name', input('request.output_image.auth_config.username', { autocomplete: 'off' })),
+    field('Password or token', input('request.output_image.auth_config.password', { type: 'password', autocomplete: 'new-password' })));
+  const sync = () => { manual.hidden = form.querySelector('[name=use_saved]').checked; };
+  useSaved.querySelector('input').addEventListener('change', sync);
   form.append(
     field('Image type', select('image_type', [['NITRO', 'AWS Nitro Enclaves']], 'NITRO')),
     h('div', { class: 'row' },
       field('Input image name', input('input_image', { value: app.input_image_name, readonly: true })),
-      field('Tag', input('docker_info.docker_version', { placeholder: 'latest' }))),
-    field('Output image name', input('output_image', { value: app.output_image_name, readonly: true })),
+      field('Input tag', input('input_tag', { placeholder: 'latest' }), { field: 'request.input_image.name' })),
+    h('div', { class: 'row' },
+      field('Output image name', input('output_image', { value: app.output_image_name, readonly: true })),
+      field('Output tag', input('output_tag', { placeholder: 'same as the input tag' }), { field: 'request.output_image.name' })),
     h('fieldset', {}, h('legend', {}, 'Registry credentials'),
       h('p', { class: 'muted' }, inHost ? `Input image: saved credentials for ${inHost} (user ${saved.input_image_registry.username}).`
-        : 'Input image: no saved credentials; a public image needs none (Settings → Registry credentials).'),
-      sameRegistry ? checkbox('same_credential', 'Use same credential as input image registry', true, { disabled: true })
-        : h('p', { class: 'muted' }, outHost ? `Output image: saved credentials for ${outHost}.`
-          : 'Output image: no saved credentials for its registry; save them in Settings before converting.')),
+        : 'Input image: no saved credentials; a public image needs none.'),
+      useSaved,
+      outHost ? h('p', { class: 'muted' }, `Output image: saved credentials for ${outHost} (user ${saved.output_image_registry.username}).`) : null,
+      manual),
     h('fieldset', {}, h('legend', {}, 'Enclave parameters'),
       h('div', { class: 'row' },
-        field('Memory size', select('mem_size', [['512', '512 MB'], ['1024', '1 GB'], ['2048', '2 GB'], ['4096', '4 GB'], ['8192', '8 GB'], ['16384', '16 GB']], '2048')),
-        field('CPU count', input('threads', { type: 'number', min: 1, max: 64, value: 2 }))),
-      checkbox('enable_overlay_filesystem_persistence', 'Enable file persistence', true)),
+        field('Memory size', select('mem_size', [['512', '512 MB'], ['1024', '1 GB'], ['2048', '2 GB'], ['4096', '4 GB'], ['8192', '8 GB'], ['16384', '16 GB']], '2048'),
+          { field: 'nitro_enclaves_options.mem_size', hint: 'MEM_SIZE overrides it at run time.' }),
+        field('CPU count', input('threads', { type: 'number', min: 1, max: 64, value: 2 }),
+          { field: 'nitro_enclaves_options.cpu_count', hint: 'CPU_COUNT overrides it at run time.' })),
+      checkbox('enable_overlay_filesystem_persistence', 'File persistence', true)),
     submit('SAVE'));
-  return () => ({
-    docker_info: { docker_version: value(form, 'docker_info.docker_version') || 'latest' },
-    mem_size: Number(value(form, 'mem_size')),
-    threads: Number(value(form, 'threads')),
-    enable_overlay_filesystem_persistence: value(form, 'enable_overlay_filesystem_persistence'),
-  });
+  sync();
+  return () => {
+    const inTag = value(form, 'input_tag') || 'latest';
+    const outTag = value(form, 'output_tag') || inTag;
+    const output = { name: `${app.output_image_name}:${outTag}` };
+    if (!value(form, 'use_saved') && value(form, 'request.output_image.auth_config.username')) {
+      output.auth_config = { username: value(form, 'request.output_image.auth_config.username'),
+        password: value(form, 'request.output_image.auth_config.password') };
+    }
+    return {
+      request: { app_id: app.app_id, input_image: { name: `${app.input_image_name}:${inTag}` }, output_image: output, converter_options: {} },
+      nitro_enclaves_options: { mem_size: Number(value(form, 'mem_size')), cpu_count: Number(value(form, 'threads')),
+        enable_overlay_filesystem_persistence: value(form, 'enable_overlay_filesystem_persistence') },
+    };
+  };
 }
 
 async function aciForm(form, app, submit) {

@@ -5,7 +5,6 @@ import jakarta.annotation.PreDestroy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
@@ -41,7 +40,6 @@ import org.openccm.server.conversion.aci.DmVerity;
 import org.openccm.server.conversion.aci.Tar2Ext4;
 import org.openccm.server.error.InvalidField;
 import org.openccm.server.error.NotFound;
-import org.openccm.server.pki.MasterKey;
 import org.openccm.server.registry.ImageNames;
 import org.openccm.server.registry.OciRegistryClient;
 import org.openccm.server.registry.OciRegistryClient.Reference;
@@ -75,7 +73,7 @@ public class AciConversionService {
     private final BuildService builds;
     private final AppService apps;
     private final AuditLog audit;
-    private final MasterKey masterKey;
+    private final JobCredentials jobCredentials;
     private final JsonMapper json;
     private final Clock clock;
     private final TransactionTemplate tx;
@@ -90,7 +88,7 @@ public class AciConversionService {
             BuildService builds,
             AppService apps,
             AuditLog audit,
-            MasterKey masterKey,
+            JobCredentials jobCredentials,
             JsonMapper json,
             Clock clock,
             PlatformTransactionManager txManager,
@@ -101,7 +99,7 @@ public class AciConversionService {
         this.builds = builds;
         this.apps = apps;
         this.audit = audit;
-        this.masterKey = masterKey;
+        this.jobCredentials = jobCredentials;
         this.json = json;
         this.clock = clock;
         this.tx = new TransactionTemplate(txManager);
@@ -141,9 +139,7 @@ public class AciConversionService {
                         null, null, null, null, null, null, null, null, null),
                 BuildFiles.NONE);
         UUID id = created.build().id();
-        byte[] sealed = inline == null ? null : masterKey.seal(
-                json.writeValueAsBytes(Map.of("username", inline.username(), "password", inline.password() == null ? "" : inline.password())),
-                "conversion:" + id);
+        byte[] sealed = jobCredentials.seal(id, inline, null);
         Instant now = clock.instant();
         jdbc.sql("INSERT INTO conversion_jobs (build_id, account_id, kind, state, step, options, input_credential_enc, created_at, updated_at)"
                         + " VALUES (?,?,'ACI','QUEUED','queued',?::jsonb,?,?,?)")
@@ -200,7 +196,7 @@ public class AciConversionService {
                     jdbc.sql("SELECT options::text FROM conversion_jobs WHERE build_id = ?").param(b.id()).query(String.class).single(),
                     AciOptions.class);
             String input = b.dockerInfo().dockerImageName() + ":" + b.dockerInfo().dockerVersion();
-            RegistryService.Credential cred = inputCredential(b).orElseGet(() -> credentials.credentialFor(b.accountId(), input).orElse(null));
+            RegistryService.Credential cred = jobCredentials.given(b.id(), "input").orElseGet(() -> credentials.credentialFor(b.accountId(), input).orElse(null));
             Reference ref = Reference.parse(input);
             progress(b, "pull manifest " + input, 0);
             OciRegistryClient.Manifest manifest = registry.manifest(ref, cred);
@@ -335,15 +331,6 @@ public class AciConversionService {
             return new java.io.BufferedInputStream(new java.util.zip.GZIPInputStream(in, 1 << 16), 1 << 16);
         }
         return in;
-    }
-
-    private java.util.Optional<RegistryService.Credential> inputCredential(Build b) {
-        byte[] sealed = jdbc.sql("SELECT input_credential_enc FROM conversion_jobs WHERE build_id = ?").param(b.id()).query(byte[].class).optional().orElse(null);
-        if (sealed == null) {
-            return java.util.Optional.empty();
-        }
-        JsonNode c = json.readTree(new String(masterKey.open(sealed, "conversion:" + b.id()), StandardCharsets.UTF_8));
-        return java.util.Optional.of(new RegistryService.Credential(c.path("username").asString(), c.path("password").asString()));
     }
 
     private static String registryHost(Reference ref) {

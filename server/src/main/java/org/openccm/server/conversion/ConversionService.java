@@ -35,6 +35,11 @@ import org.openccm.server.conversion.eif.DockerExport;
 import org.openccm.server.conversion.eif.EifBuilder;
 import org.openccm.server.conversion.eif.EifMeasurements;
 import org.openccm.server.conversion.eif.EifReader;
+import org.openccm.server.account.Caller;
+import org.openccm.server.build.BuildFiles;
+import org.openccm.server.build.CreateBuildRequest;
+import org.openccm.server.error.FieldRules;
+import org.openccm.server.error.InvalidField;
 import org.openccm.server.error.NotFound;
 import org.openccm.server.registry.OciRegistryClient;
 import org.openccm.server.registry.OciRegistryClient.Reference;
@@ -71,6 +76,7 @@ public class ConversionService {
     private final Path blobs;
     private final ExecutorService jobs = Executors.newVirtualThreadPerTaskExecutor();
     private final EifSigning signer;
+    private final JobCredentials jobCredentials;
 
     ConversionService(
             JdbcClient jdbc,
@@ -83,7 +89,9 @@ public class ConversionService {
             Clock clock,
             @Value("${openccm.conversion.blobs-dir}") Path blobs,
             @Value("${openccm.conversion.signing-key:}") String signingKey,
-            @Value("${openccm.conversion.signing-certificate:}") String signingCertificate) {
+            @Value("${openccm.conversion.signing-certificate:}") String signingCertificate,
+            JobCredentials jobCredentials) {
+        this.jobCredentials = jobCredentials;
         this.jdbc = jdbc;
         this.registry = registry;
         this.credentials = credentials;
@@ -115,10 +123,66 @@ public class ConversionService {
                 new org.springframework.transaction.support.TransactionTemplate(txManager());
         newTx.setPropagationBehavior(org.springframework.transaction.TransactionDefinition.PROPAGATION_REQUIRES_NEW);
         newTx.executeWithoutResult(s -> jdbc.sql(
-                        "INSERT INTO conversion_jobs (build_id, account_id, state, step, created_at, updated_at) VALUES (?,?,'QUEUED','queued',?,?)")
+                        "INSERT INTO conversion_jobs (build_id, account_id, state, step, created_at, updated_at) VALUES (?,?,'QUEUED','queued',?,?)"
+                                + " ON CONFLICT (build_id) DO NOTHING")
                 .params(b.id(), b.accountId(), Timestamp.from(now), Timestamp.from(now))
                 .update());
         jobs.submit(() -> run(b, app));
+    }
+
+    /**
+     * CCM's convert-app for Nitro Enclaves: registers the Enclave OS image from the input image's tag and queues its
+     * conversion, pushing to the output image's tag. The repositories are the app's; credentials given here serve
+     * this image only (sealed until the job ends), otherwise saved ones are used.
+     */
+    @org.springframework.transaction.annotation.Transactional
+    public BuildService.Created convert(Caller caller, UUID appId, String inputImage, RegistryService.Credential inputCredential,
+            String outputImage, RegistryService.Credential outputCredential, Long memSize, Integer cpuCount, Boolean persistence) {
+        App app = apps.find(caller.account(), appId).orElseThrow(() -> new NotFound("app", appId));
+        if (app.type() != AppType.ENCLAVE_OS) {
+            throw new InvalidField("request.app_id", "app '" + app.name() + "' is of type " + app.type() + "; Nitro conversion is for Enclave OS apps");
+        }
+        String inputTag = tagOf("request.input_image.name", inputImage, app.inputImageName(), inputCredential);
+        String outputTag = tagOf("request.output_image.name", outputImage, app.outputImageName(), outputCredential);
+        BuildService.Created created = builds.create(
+                caller,
+                new CreateBuildRequest(new DockerInfo(null, inputTag, null, null, null), null, null, null, null, appId, null,
+                        memSize, cpuCount, null, null, null, persistence, null, null, null),
+                BuildFiles.NONE);
+        UUID id = created.build().id();
+        Instant now = clock.instant();
+        ObjectNode options = json.createObjectNode();
+        if (outputTag != null) {
+            options.put("output_tag", outputTag);
+        }
+        byte[] sealed = jobCredentials.seal(id, inputCredential, outputCredential);
+        jdbc.sql("INSERT INTO conversion_jobs (build_id, account_id, state, step, options, input_credential_enc, created_at, updated_at)"
+                        + " VALUES (?,?,'QUEUED','queued',?::jsonb,?,?,?)")
+                .params(id, caller.account(), options.toString(),
+                        sealed == null ? new org.springframework.jdbc.core.SqlParameterValue(java.sql.Types.BINARY, null) : sealed,
+                        Timestamp.from(now), Timestamp.from(now))
+                .update();
+        return created;
+    }
+
+    /** The tag of {@code name}, whose repository must be the app's; null for none ("latest"). */
+    private static String tagOf(String field, String name, String appRepository, RegistryService.Credential credential) {
+        String n = FieldRules.required(field, name).trim();
+        if (n.contains("@")) {
+            throw new InvalidField(field, "name the image by tag (repository:tag)");
+        }
+        int slash = n.lastIndexOf('/');
+        int colon = n.lastIndexOf(':');
+        String repository = colon > slash ? n.substring(0, colon) : n;
+        String tag = colon > slash ? n.substring(colon + 1) : null;
+        if (!repository.equals(appRepository)) {
+            throw new InvalidField(field, "must be the app's image " + appRepository + " with an optional :tag");
+        }
+        if (credential != null && org.openccm.server.registry.ImageNames.explicitRegistry(n).isEmpty()) {
+            // The guide: with a registry credential the image name must carry its registry (docker.io/...).
+            throw new InvalidField(field, "an image used with credentials must name its registry, e.g. docker.io/" + n);
+        }
+        return tag;
     }
 
     public Job job(UUID accountId, UUID buildId) {
@@ -142,7 +206,8 @@ public class ConversionService {
         try {
             String input = b.dockerInfo().dockerImageName() + ":" + b.dockerInfo().dockerVersion();
             Reference in = Reference.parse(input);
-            RegistryService.Credential inCred = credentials.credentialFor(b.accountId(), input).orElse(null);
+            RegistryService.Credential inCred = jobCredentials.given(b.id(), "input")
+                    .orElseGet(() -> credentials.credentialFor(b.accountId(), input).orElse(null));
             progress(b, "RUNNING", "pull manifest " + input, 0);
             OciRegistryClient.Manifest manifest = registry.manifest(in, inCred);
             JsonNode config = json.readTree(registry.blob(in, manifest.json().at("/config/digest").asString(), inCred));
@@ -186,10 +251,13 @@ public class ConversionService {
                 pcrs = EifMeasurements.of(EifReader.read(eif), signer.certificateDer());
             }
 
-            String output = app.outputImageName() + ":" + b.dockerInfo().dockerVersion();
+            String outputTag = jdbc.sql("SELECT options->>'output_tag' FROM conversion_jobs WHERE build_id = ?")
+                    .param(b.id()).query(String.class).optional().orElse(null);
+            String output = app.outputImageName() + ":" + (outputTag != null ? outputTag : b.dockerInfo().dockerVersion());
             progress(b, "RUNNING", "push " + output, bytes);
             Reference out = Reference.parse(output);
-            RegistryService.Credential outCred = credentials.credentialFor(b.accountId(), output).orElse(null);
+            RegistryService.Credential outCred = jobCredentials.given(b.id(), "output")
+                    .orElseGet(() -> credentials.credentialFor(b.accountId(), output).orElse(null));
             String digest = push(out, outCred, eif, pcrs, b);
 
             List<DockerInfo.ExposedPort> ports = new ArrayList<>();
@@ -204,7 +272,7 @@ public class ConversionService {
                     ImageAttributes.NitroHashAlgorithm.Sha384, pcrs.get(0), pcrs.get(1), pcrs.get(2), pcrs.get(8)), null, null, null, null),
                     docker);
             jdbc.sql("UPDATE conversion_jobs SET state = 'SUCCEEDED', step = 'done', output_image = ?, output_digest = ?,"
-                            + " updated_at = ? WHERE build_id = ?")
+                            + " input_credential_enc = NULL, updated_at = ? WHERE build_id = ?")
                     .params(output, digest, Timestamp.from(clock.instant()), b.id())
                     .update();
         } catch (RegistryException | ConversionFailed | IOException | RuntimeException e) {
@@ -212,7 +280,7 @@ public class ConversionService {
             if (!(e instanceof RegistryException || e instanceof ConversionFailed)) {
                 log.error("Conversion of image {} failed", b.id(), e);
             }
-            jdbc.sql("UPDATE conversion_jobs SET state = 'FAILED', error = ?, updated_at = ? WHERE build_id = ?")
+            jdbc.sql("UPDATE conversion_jobs SET state = 'FAILED', error = ?, input_credential_enc = NULL, updated_at = ? WHERE build_id = ?")
                     .params(reason, Timestamp.from(clock.instant()), b.id())
                     .update();
             recordFailure(b, reason);

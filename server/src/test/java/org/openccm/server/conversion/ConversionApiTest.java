@@ -43,6 +43,9 @@ class ConversionApiTest extends ApiTest {
     private final OciRegistryClient client = new OciRegistryClient(List.of("127.0.0.1"));
     private String host;
 
+    @org.springframework.beans.factory.annotation.Autowired
+    private org.springframework.jdbc.core.simple.JdbcClient jdbc;
+
     @BeforeEach
     void registry() {
         host = TestRegistry.host();
@@ -95,6 +98,52 @@ class ConversionApiTest extends ApiTest {
                 .containsEntry(2, PCR2)
                 .containsEntry(8, PCR8);
         assertThat(org.openccm.server.conversion.eif.EifSigner.verify(sections.getLast().data(), PCR0, signer)).isTrue();
+    }
+
+    @Test
+    void convertAppTakesPerImageTagsAndCredentialsAndForgetsThemAfterwards() throws Exception {
+        String input = host + "/openccm/in-" + UUID.randomUUID();
+        String output = host + "/openccm/out-" + UUID.randomUUID();
+        pushInputImage(input + ":v2");
+        UUID app = api.post("/v1/apps", Fixtures.app("ENCLAVE_OS").put("input_image_name", input).put("output_image_name", output))
+                .expect(200)
+                .id("app_id");
+        ObjectNode body = Api.object();
+        ObjectNode request = body.putObject("request").put("app_id", app.toString());
+        ObjectNode in = request.putObject("input_image").put("name", input + ":v2");
+        in.putObject("auth_config").put("username", TestRegistry.USER).put("password", TestRegistry.PASSWORD);
+        ObjectNode out = request.putObject("output_image").put("name", output + ":v2-nitro");
+        out.putObject("auth_config").put("username", TestRegistry.USER).put("password", TestRegistry.PASSWORD);
+        request.putObject("converter_options");
+        body.putObject("nitro_enclaves_options").put("cpu_count", 4).put("mem_size", 4096).put("enable_overlay_filesystem_persistence", false);
+
+        JsonNode created = api.post("/v1/builds/convert-app/nitro-enclaves", body).expect(200).body();
+        String id = created.path("build_id").asString();
+        assertThat(created.at("/docker_info/docker_version").asString()).isEqualTo("v2");
+        assertThat(created.path("threads").asInt()).isEqualTo(4);
+        assertThat(created.path("enable_overlay_filesystem_persistence").asBoolean()).isFalse();
+
+        JsonNode job = ConversionJobs.awaitJob(api, id, "SUCCEEDED");
+
+        assertThat(job.path("output_image").asString()).isEqualTo(output + ":v2-nitro");
+        assertThat(client.manifest(Reference.parse(output + ":v2-nitro"), CREDENTIAL).digest()).isEqualTo(job.path("output_digest").asString());
+        assertThat(jdbc.sql("SELECT input_credential_enc FROM conversion_jobs WHERE build_id = ?::uuid").param(id)
+                .query(byte[].class).optional()).isEmpty();
+    }
+
+    @Test
+    void convertAppRefusesAnImageThatIsNotTheAppsNamingTheField() {
+        UUID app = api.post("/v1/apps", Fixtures.app("ENCLAVE_OS").put("input_image_name", host + "/openccm/a").put("output_image_name", host + "/openccm/b"))
+                .expect(200)
+                .id("app_id");
+        ObjectNode body = Api.object();
+        ObjectNode request = body.putObject("request").put("app_id", app.toString());
+        request.putObject("input_image").put("name", host + "/openccm/other:v1");
+        request.putObject("output_image").put("name", host + "/openccm/b:v1");
+        request.putObject("converter_options");
+
+        api.post("/v1/builds/convert-app/nitro-enclaves", body).rejects("request.input_image.name");
+        assertThat(api.get("/v1/builds?app_id=" + app).expect(200).body().path("items")).isEmpty();
     }
 
     @Test

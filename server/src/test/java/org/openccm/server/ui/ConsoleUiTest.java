@@ -132,7 +132,11 @@ class ConsoleUiTest extends ApiTest {
         UUID app = Fixtures.createApp(api, "ENCLAVE_OS");
         browser.logIn(email, PASSWORD);
         browser.go("#/apps/" + app + "/images/new");
-        browser.type(By.name("docker_info.docker_version"), "v7");
+        browser.type(By.name("input_tag"), "v7");
+        browser.type(By.name("output_tag"), "v7-nitro");
+        assertThat(browser.find(By.id("output-credentials")).isDisplayed()).isTrue(); // nothing saved: entered here
+        browser.type(By.name("request.output_image.auth_config.username"), "pusher");
+        browser.type(By.name("request.output_image.auth_config.password"), "push-token");
         browser.select(By.name("mem_size"), "4096");
         browser.type(By.name("threads"), "4");
         assertThat(browser.find(By.name("enable_overlay_filesystem_persistence")).isSelected()).isTrue();
@@ -147,6 +151,7 @@ class ConsoleUiTest extends ApiTest {
         assertThat(image.path("mem_size").asInt()).isEqualTo(4096);
         assertThat(image.path("threads").asInt()).isEqualTo(4);
         assertThat(image.path("enable_overlay_filesystem_persistence").asBoolean()).isTrue();
+        assertThat(image.at("/docker_info/docker_version").asString()).isEqualTo("v7");
     }
 
     @Test

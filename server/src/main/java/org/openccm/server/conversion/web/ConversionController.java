@@ -12,6 +12,14 @@ import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
+import java.util.List;
+import org.openccm.server.build.BuildService;
+import org.openccm.server.build.web.BuildResponse;
+import org.openccm.server.error.FieldRules;
+import org.openccm.server.registry.RegistryService;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
 
 @RestController
 @Tag(name = "Build")
@@ -25,6 +33,65 @@ class ConversionController {
     record ConversionResponse(
             UUID buildId, String state, String step, long bytes, String error, String outputImage, String outputDigest,
             long createdAt, long updatedAt) {}
+
+    record AuthConfig(String username, String password) {}
+
+    record ImageInfo(String name, AuthConfig authConfig) {}
+
+    /** CCM's ConverterOptions: none of its Enclave OS runtime options applies to OpenCCM's converter yet. */
+    record ConverterOptions(
+            Boolean addCcmCaCertificates,
+            Boolean allowCmdlineArgs,
+            Boolean debug,
+            List<String> entrypoint,
+            List<String> entrypointArgs,
+            List<String> envVars,
+            List<String> mutableEnvVars,
+            String javaMode) {}
+
+    record ImageConversionRequest(UUID appId, ImageInfo inputImage, ImageInfo outputImage, ConverterOptions converterOptions) {}
+
+    record NitroEnclavesOptions(Integer cpuCount, Long memSize, Boolean enableOverlayFilesystemPersistence) {}
+
+    record NitroEnclavesConversionRequest(ImageConversionRequest request, NitroEnclavesOptions nitroEnclavesOptions) {}
+
+    @PostMapping(path = "/v1/builds/convert-app/nitro-enclaves", consumes = MediaType.APPLICATION_JSON_VALUE)
+    @PreAuthorize(Roles.WRITE)
+    @Operation(summary = "Convert an app's input image into an Enclave OS image for AWS Nitro Enclaves, with per-image tags and credentials")
+    BuildResponse convert(@AuthenticationPrincipal Caller caller, @RequestBody NitroEnclavesConversionRequest body) {
+        ImageConversionRequest r = FieldRules.required("request", body.request());
+        FieldRules.required("request.app_id", r.appId());
+        ImageInfo in = FieldRules.required("request.input_image", r.inputImage());
+        ImageInfo out = FieldRules.required("request.output_image", r.outputImage());
+        ConverterOptions c = r.converterOptions();
+        if (c != null) {
+            String why = "not supported by OpenCCM's Enclave OS converter";
+            FieldRules.absent("request.converter_options.add_ccm_ca_certificates", c.addCcmCaCertificates(), why);
+            FieldRules.absent("request.converter_options.allow_cmdline_args", c.allowCmdlineArgs(), why);
+            FieldRules.absent("request.converter_options.debug", c.debug(), why);
+            FieldRules.absent("request.converter_options.entrypoint", c.entrypoint(), why);
+            FieldRules.absent("request.converter_options.entrypoint_args", c.entrypointArgs(), why);
+            FieldRules.absent("request.converter_options.env_vars", c.envVars(), why);
+            FieldRules.absent("request.converter_options.mutable_env_vars", c.mutableEnvVars(), why);
+            FieldRules.absent("request.converter_options.java_mode", c.javaMode(), why);
+        }
+        NitroEnclavesOptions o = body.nitroEnclavesOptions() == null ? new NitroEnclavesOptions(null, null, null) : body.nitroEnclavesOptions();
+        BuildService.Created created = conversions.convert(
+                caller, r.appId(),
+                in.name(), credential("request.input_image", in.authConfig()),
+                out.name(), credential("request.output_image", out.authConfig()),
+                o.memSize(), o.cpuCount(),
+                o.enableOverlayFilesystemPersistence() == null || o.enableOverlayFilesystemPersistence());
+        return BuildResponse.of(created.build(), created.app());
+    }
+
+    private static RegistryService.Credential credential(String field, AuthConfig auth) {
+        if (auth == null) {
+            return null;
+        }
+        String user = FieldRules.required(field + ".auth_config.username", FieldRules.text(field + ".auth_config.username", auth.username(), 256));
+        return new RegistryService.Credential(user, FieldRules.text(field + ".auth_config.password", auth.password(), 8192));
+    }
 
     @GetMapping("/v1/builds/{build-id}/conversion")
     @PreAuthorize(Roles.READ)
