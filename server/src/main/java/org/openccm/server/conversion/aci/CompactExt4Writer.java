@@ -288,14 +288,10 @@ final class CompactExt4Writer implements Closeable {
         dataWritten += len;
     }
 
-    /** Writes the directories, inode table, bitmaps, group descriptors and superblock; the image is complete. */
+    /** Releases the file; an image is complete only after {@link #finish}. */
     @Override
     public void close() throws IOException {
-        try {
-            finish();
-        } finally {
-            out.close();
-        }
+        out.close();
     }
 
     // ---- inodes ---------------------------------------------------------------------------------------------
@@ -757,7 +753,8 @@ final class CompactExt4Writer implements Closeable {
         return (blocks + dataBlocksPerGroup - 1) / dataBlocksPerGroup;
     }
 
-    private void finish() throws IOException {
+    /** Writes the directories, inode table, bitmaps, group descriptors and superblock: the image is complete. */
+    void finish() throws IOException {
         finishInode();
         Inode root = root();
         writeDirectoryRecursive(root, root);

@@ -76,6 +76,7 @@ public final class Tar2Ext4 {
                         new HashMap<>(h.xattrs())));
                 fs.write(reader.data());
             }
+            fs.finish();
         }
     }
 
