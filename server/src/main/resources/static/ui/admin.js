@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Certificates, the audit log, and Settings (registry credentials, approval policy).
 import { api } from './api.js';
-import { h, clear, field, input, checkbox, showError, value, when } from './dom.js';
+import { h, clear, field, input, select, checkbox, showError, value, when } from './dom.js';
 
 export async function certificatesPage(main) {
   const certs = (await api.get('/v1/certificates?limit=500')).items;
@@ -83,6 +83,42 @@ export async function settingsPage(main) {
       showError(policyForm, e);
     }
   });
+  const keys = (await api.get('/v1/api_keys')).items || [];
+  const members = (await api.get('/v1/users?limit=500')).items || [];
+  const keyForm = h('form', { class: 'card', id: 'api-key-form' },
+    h('h2', {}, 'New API key'),
+    h('p', { class: 'muted' }, 'Workloads and scripts call the API with a key: attesting needs EDITOR.'),
+    h('div', { class: 'row' },
+      field('Name', input('name', { placeholder: 'payments workload' })),
+      field('Role', select('role', [['EDITOR', 'EDITOR'], ['VIEWER', 'VIEWER'], ['ADMIN', 'ADMIN']], 'EDITOR'))),
+    h('button', { class: 'primary', type: 'submit' }, 'CREATE KEY'));
+  keyForm.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    try {
+      const created = await api.post('/v1/api_keys', { name: value(keyForm, 'name'), role: value(keyForm, 'role') });
+      await settingsPage(main);
+      main.querySelector('#api-keys-section').after(h('div', { class: 'banner info', id: 'new-api-key', role: 'status' },
+        'Copy this key now; it is stored only as a hash and is not shown again: ', h('code', { id: 'new-api-key-value' }, created.api_key)));
+    } catch (e) {
+      showError(keyForm, e);
+    }
+  });
+  const memberForm = h('form', { class: 'card', id: 'member-form' },
+    h('h2', {}, 'Add a member'),
+    h('div', { class: 'row' },
+      field('Email', input('user_email', { type: 'email', autocomplete: 'off' })),
+      field('Initial password', input('password', { type: 'password', autocomplete: 'new-password' })),
+      field('Role', select('role', [['VIEWER', 'VIEWER'], ['EDITOR', 'EDITOR'], ['ADMIN', 'ADMIN']], 'VIEWER'))),
+    h('button', { class: 'primary', type: 'submit' }, 'ADD MEMBER'));
+  memberForm.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    try {
+      await api.post('/v1/users', { user_email: value(memberForm, 'user_email'), password: value(memberForm, 'password'), role: value(memberForm, 'role') });
+      settingsPage(main);
+    } catch (e) {
+      showError(memberForm, e);
+    }
+  });
   clear(main, h('h1', {}, 'Settings'),
     h('h2', {}, 'Registry credentials'),
     registries.length === 0 ? h('div', { class: 'empty' }, 'No saved credentials.') :
@@ -95,5 +131,24 @@ export async function settingsPage(main) {
             await api.del(`/v1/registry/${r.registry_id}`);
             settingsPage(main);
           } }, 'Delete')))))),
-    regForm, policyForm);
+    regForm, policyForm,
+    h('h2', { id: 'api-keys-section' }, 'API keys'),
+    keys.length === 0 ? h('div', { class: 'empty' }, 'No API key.') :
+      h('table', { id: 'api-keys' },
+        h('thead', {}, h('tr', {}, ['Name', 'Role', 'Created', 'Last used', 'State', ''].map((t) => h('th', {}, t)))),
+        h('tbody', {}, keys.map((k) => h('tr', {},
+          h('td', {}, k.name), h('td', {}, k.role), h('td', {}, when(k.created_at)), h('td', {}, when(k.last_used_at) || 'never'),
+          h('td', {}, k.revoked_at ? h('span', { class: 'status rejected' }, 'Revoked') : h('span', { class: 'status approved' }, 'Active')),
+          h('td', {}, k.revoked_at ? null : h('button', { class: 'danger', onclick: async () => {
+            if (!confirm(`Revoke the API key ${k.name}?`)) return;
+            await api.del(`/v1/api_keys/${k.api_key_id}`);
+            settingsPage(main);
+          } }, 'Revoke')))))),
+    keyForm,
+    h('h2', {}, 'Members'),
+    h('table', { id: 'members' },
+      h('thead', {}, h('tr', {}, ['Email', 'Roles', 'Last log-in'].map((t) => h('th', {}, t)))),
+      h('tbody', {}, members.map((m) => h('tr', {},
+        h('td', {}, m.user_email), h('td', {}, (m.roles || []).join(', ')), h('td', {}, when(m.last_logged_in_at) || 'never'))))),
+    memberForm);
 }

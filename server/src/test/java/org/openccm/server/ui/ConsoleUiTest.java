@@ -111,6 +111,24 @@ class ConsoleUiTest extends ApiTest {
     }
 
     @Test
+    void anApiKeyIsShownOnceAndWorks() {
+        browser.logIn(email, PASSWORD);
+        browser.click(By.linkText("Settings"));
+        browser.type(By.cssSelector("#api-key-form [name=name]"), "payments workload");
+        browser.click(By.cssSelector("#api-key-form button[type=submit]"));
+        String key = browser.find(By.id("new-api-key-value")).getText();
+        assertThat(key).startsWith("occm_");
+        browser.waitForText(By.id("api-keys"), "payments workload");
+        browser.screenshot("18-api-keys");
+
+        Api workload = new Api(api.base()).as(key);
+        workload.get("/v1/apps").expect(200);
+        browser.click(By.linkText("Applications"));
+        browser.click(By.linkText("Settings"));
+        assertThat(browser.driver.findElements(By.id("new-api-key"))).isEmpty();
+    }
+
+    @Test
     void nitroImageFromNitroCliOutputIsListed() {
         UUID app = Fixtures.createApp(api, "EDP-NITRO");
         browser.logIn(email, PASSWORD);
