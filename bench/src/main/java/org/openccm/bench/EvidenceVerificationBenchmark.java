@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.openccm.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.concurrent.TimeUnit;
+import org.openccm.attestation.Evidence;
+import org.openccm.attestation.EvidenceRejected;
+import org.openccm.attestation.VerificationContext;
+import org.openccm.attestation.aci.AciAttestation;
+import org.openccm.attestation.aci.AciVerifier;
+import org.openccm.attestation.aci.UvmEndorsementVerifier;
+import org.openccm.attestation.nitro.NitroAttestation;
+import org.openccm.attestation.nitro.NitroVerifier;
+import org.openccm.attestation.snp.SnpAttestation;
+import org.openccm.attestation.snp.SnpVerifier;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * What one attestation costs in verification, per platform, on the real samples at their recorded clocks: a
+ * Nitro document (ES384 COSE + chain), a SEV-SNP report (ECDSA P-384 + VCEK chain), and an ACI group (SNP report +
+ * PS384 UVM endorsement). Chain links verified once are cached, so this measures the steady state of a server.
+ * Vectors come from ../shared/vectors beside the checkout, or -Dopenccm.vectors=DIR.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 2, time = 2)
+@Measurement(iterations = 3, time = 2)
+@Fork(1)
+public class EvidenceVerificationBenchmark {
+    private final NitroVerifier nitro = new NitroVerifier(java.util.List.of(NitroVerifier.awsRoot()));
+    private final SnpVerifier snp = SnpVerifier.withAmdRoots();
+    private final AciVerifier aci = new AciVerifier(snp, UvmEndorsementVerifier.microsoft());
+    private byte[] nitroDocument;
+    private byte[] snpReport;
+    private byte[] vcek;
+    private byte[] aciEvidence;
+
+    @Setup
+    public void load() throws IOException {
+        nitroDocument = read("nitro/evervault-2022-10-13-nondebug.cbor");
+        snpReport = read("sev-snp/msft-tav-milan-aci-report.bin");
+        vcek = read("sev-snp/msft-tav-milan-vcek.pem");
+        String dir = "aci-policy/csc-aci-evidence-2023/";
+        aciEvidence = ("{\"snp_report\":\"" + b64(read(dir + "snp_report.bin"))
+                + "\",\"reference_info\":\"" + b64(read(dir + "uvm-reference-info.cose"))
+                + "\",\"host_amd_cert\":\"" + b64(read(dir + "host-amd-cert.json")) + "\"}").getBytes(StandardCharsets.US_ASCII);
+    }
+
+    @Benchmark
+    public NitroAttestation nitroDocument() throws EvidenceRejected {
+        return nitro.verify(nitroDocument, VerificationContext.at(Instant.parse("2022-10-13T10:00:00Z")));
+    }
+
+    @Benchmark
+    public SnpAttestation snpReport() throws EvidenceRejected {
+        return snp.verify(snpReport, vcek, VerificationContext.at(Instant.parse("2026-03-01T00:00:00Z")));
+    }
+
+    @Benchmark
+    public AciAttestation aciGroup() throws EvidenceRejected {
+        return aci.verify(Evidence.of(aciEvidence), VerificationContext.at(Instant.parse("2023-06-01T00:00:00Z")));
+    }
+
+    private static String b64(byte[] b) {
+        return Base64.getEncoder().encodeToString(b);
+    }
+
+    private static byte[] read(String relative) throws IOException {
+        String configured = System.getProperty("openccm.vectors");
+        Path root = configured != null ? Path.of(configured) : null;
+        for (Path dir = Path.of("").toAbsolutePath(); root == null && dir != null; dir = dir.getParent()) {
+            Path candidate = dir.resolveSibling("shared").resolve("vectors");
+            if (Files.isDirectory(candidate)) {
+                root = candidate;
+            }
+        }
+        if (root == null) {
+            throw new IllegalStateException("the vectors (../shared/vectors beside the checkout) are missing; set -Dopenccm.vectors=DIR");
+        }
+        return Files.readAllBytes(root.resolve(relative));
+    }
+}
