@@ -111,6 +111,44 @@ class ConsoleUiTest extends ApiTest {
     }
 
     @Test
+    void anApplicationOfEachTypeIsCreatedFromItsForm() {
+        browser.logIn(email, PASSWORD);
+        String[][] types = {
+            {"EDP", "edp-nitro-app"}, {"ENCLAVE_OS", "nginx-enclave"}, {"ACI", "web-aci-app"},
+            {"AMD_SEV_SNP", "snp-vm"}, {"AZURE_CVM", "azure-vm"}, {"TDX", "tdx-guest"},
+        };
+        for (String[] t : types) {
+            browser.go("#/apps/new");
+            browser.type(By.name("name"), t[1]);
+            browser.select(By.name("type"), t[0]);
+            if (t[0].equals("EDP")) {
+                browser.select(By.name("platform"), "NITRO");
+            }
+            if (t[0].equals("ENCLAVE_OS") || t[0].equals("ACI")) {
+                browser.type(By.name("input_image_name"), Fixtures.UNREACHABLE + "/team/" + t[1]);
+            }
+            if (t[0].equals("ENCLAVE_OS")) {
+                browser.type(By.name("output_image_name"), Fixtures.UNREACHABLE + "/team/" + t[1] + "-nitro");
+            }
+            if (t[0].equals("ENCLAVE_OS")) {
+                browser.screenshot("03b-new-enclave-os-application");
+            }
+            browser.click(By.id("app-save"));
+            browser.waitForText(By.tagName("h1"), t[1]);
+        }
+        browser.click(By.linkText("Applications"));
+        for (String[] t : types) {
+            browser.find(By.cssSelector("#apps tr[data-app='" + t[1] + "']"));
+        }
+        java.util.Map<String, String> created = new java.util.HashMap<>();
+        api.get("/v1/apps?limit=100").expect(200).body().path("items")
+                .forEach(a -> created.put(a.path("name").asString(), a.path("type").asString() + "/" + a.path("platform").asString("")));
+        assertThat(created).containsEntry("edp-nitro-app", "EDP/NITRO").containsEntry("nginx-enclave", "ENCLAVE_OS/NITRO")
+                .containsEntry("web-aci-app", "ACI/").containsEntry("snp-vm", "AMD_SEV_SNP/")
+                .containsEntry("azure-vm", "AZURE_CVM/").containsEntry("tdx-guest", "TDX/");
+    }
+
+    @Test
     void anApiKeyIsShownOnceAndWorks() {
         browser.logIn(email, PASSWORD);
         browser.click(By.linkText("Settings"));
