@@ -325,7 +325,7 @@ public class AciConversionService {
         byte[] magic = in.readNBytes(4);
         in.reset();
         if (magic.length == 4 && (magic[0] & 0xff) == 0x28 && (magic[1] & 0xff) == 0xb5 && (magic[2] & 0xff) == 0x2f && (magic[3] & 0xff) == 0xfd) {
-            throw new ConversionService.ConversionFailed("layer " + (index + 1) + " (" + digest + ") is zstd-compressed, which OpenCCM cannot read yet");
+            return new java.io.BufferedInputStream(new io.airlift.compress.zstd.ZstdInputStream(in), 1 << 16);
         }
         if (magic.length >= 2 && (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b) {
             return new java.io.BufferedInputStream(new java.util.zip.GZIPInputStream(in, 1 << 16), 1 << 16);

@@ -78,6 +78,21 @@ class AciPolicyApiTest extends ApiTest {
     }
 
     @Test
+    void aZstdLayerHashesAsItsGzipTwin() throws Exception {
+        ConversionJobs.saveCredentials(api, host, TestRegistry.PASSWORD);
+        String repo = host + "/openccm/aci-" + UUID.randomUUID();
+        TestImages.pushAciImage(repo + ":zstd", false, true);
+        UUID app = aciApp(repo);
+        String id = api.post("/v1/builds/convert-app/aci", convertRequest(app, repo + ":zstd", 1, 1)).expect(200).text("build_id");
+
+        ConversionJobs.awaitJob(api, id, "SUCCEEDED");
+
+        String policy = new String(Base64.getDecoder().decode(
+                api.get("/v1/builds/" + id).expect(200).body().at("/attributes/aci/policy").asString()), StandardCharsets.US_ASCII);
+        assertThat(policy).contains("\"layers\":[\"" + BASIC_ROOT + "\",\"" + WHITEOUTS_ROOT + "\"]");
+    }
+
+    @Test
     void aSecondImageWithTheSameTagIsRefused() throws Exception {
         ConversionJobs.saveCredentials(api, host, TestRegistry.PASSWORD);
         String repo = host + "/openccm/aci-" + UUID.randomUUID();

@@ -26,14 +26,19 @@ public final class TestImages {
      * and port 8080; optionally a wrong diff_id for the second layer. Returns the manifest digest.
      */
     public static String pushAciImage(String name, boolean wrongDiffId) throws Exception {
+        return pushAciImage(name, wrongDiffId, false);
+    }
+
+    /** The same image with its first layer zstd-compressed instead of gzip. */
+    public static String pushAciImage(String name, boolean wrongDiffId, boolean zstd) throws Exception {
         Reference ref = Reference.parse(name);
         byte[] basic = Files.readAllBytes(TestFiles.vector("aci/tar2ext4/02-basic.tar"));
         byte[] whiteouts = Files.readAllBytes(TestFiles.vector("aci/tar2ext4/04-whiteouts.tar"));
-        ByteArrayOutputStream gz = new ByteArrayOutputStream();
-        try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
+        ByteArrayOutputStream compressed = new ByteArrayOutputStream();
+        try (java.io.OutputStream out = zstd ? new io.airlift.compress.zstd.ZstdOutputStream(compressed) : new GZIPOutputStream(compressed)) {
             out.write(basic);
         }
-        byte[] layer1 = gz.toByteArray();
+        byte[] layer1 = compressed.toByteArray();
         ObjectNode config = Api.object().put("architecture", "amd64").put("os", "linux");
         ObjectNode c = config.putObject("config");
         c.putArray("Entrypoint").add("/bin/server");
@@ -50,7 +55,7 @@ public final class TestImages {
         ObjectNode manifest = Api.object().put("schemaVersion", 2).put("mediaType", OciRegistryClient.OCI_MANIFEST);
         manifest.putObject("config").put("mediaType", "application/vnd.oci.image.config.v1+json").put("digest", cd).put("size", configBytes.length);
         var layers = manifest.putArray("layers");
-        layers.addObject().put("mediaType", "application/vnd.oci.image.layer.v1.tar+gzip").put("digest", d1).put("size", layer1.length);
+        layers.addObject().put("mediaType", zstd ? "application/vnd.oci.image.layer.v1.tar+zstd" : "application/vnd.oci.image.layer.v1.tar+gzip").put("digest", d1).put("size", layer1.length);
         layers.addObject().put("mediaType", "application/vnd.oci.image.layer.v1.tar").put("digest", d2).put("size", whiteouts.length);
         return CLIENT.pushManifest(ref, OciRegistryClient.OCI_MANIFEST, manifest.toString().getBytes(StandardCharsets.UTF_8), CREDENTIAL);
     }
