@@ -1,0 +1,293 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.openccm.attestation.dcap;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.security.AlgorithmParameters;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.MessageDigest;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.cert.X509CRL;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.security.spec.ECParameterSpec;
+import java.security.spec.ECPoint;
+import java.security.spec.ECPublicKeySpec;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import org.openccm.attestation.EvidenceRejected;
+import org.openccm.attestation.EvidenceRejected.Reason;
+import org.openccm.attestation.VerificationContext;
+import org.openccm.attestation.x509.CertificateChains;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Verifies an Intel DCAP quote (SGX or TDX) with its collateral, against the pinned Intel SGX Root CA. In order:
+ * the PCK chain the quote carries; the quoting enclave's report signed by the PCK and binding the attestation key
+ * (REPORTDATA = SHA-256(key ‖ QE auth data)); the quote's signature by that key over header ‖ body; the TCB info
+ * and QE identity, signed over their exact text by Intel's TCB signing key, valid at the verification instant and
+ * for this platform (FMSPC, PCE-ID, SGX or TDX); both CRLs, signed and current, and neither certificate of the PCK
+ * chain revoked; the QE matching its identity; and the platform's TCB level from the PCK's TCB (plus TEE_TCB_SVN
+ * for TDX). The TCB status is reported, not judged: accepting OutOfDate and the like is the caller's policy.
+ */
+public final class DcapVerifier {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private final X509Certificate root;
+
+    public DcapVerifier(X509Certificate intelRoot) {
+        this.root = intelRoot;
+    }
+
+    public static DcapVerifier withIntelRoot() {
+        return new DcapVerifier(intelRoot());
+    }
+
+    public static X509Certificate intelRoot() {
+        try (InputStream in = DcapVerifier.class.getResourceAsStream("intel-sgx-root-ca.pem")) {
+            return CertificateChains.parseAll("Intel SGX Root CA", in.readAllBytes()).getFirst();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (EvidenceRejected e) {
+            throw new IllegalStateException("the bundled Intel root does not parse", e);
+        }
+    }
+
+    public DcapAttestation verify(byte[] quoteBytes, DcapCollateral collateral, VerificationContext context) throws EvidenceRejected {
+        Instant now = context.now();
+        DcapQuote quote = DcapQuote.parse(quoteBytes);
+        if (quote.certificationType() != 5) {
+            throw new EvidenceRejected(Reason.CHAIN, "quote.certification_data",
+                    "type " + quote.certificationType() + " does not carry the PCK certificate chain (5)");
+        }
+        List<X509Certificate> pck = CertificateChains.parseAll("PCK", quote.certificationData());
+        if (pck.size() != 3) {
+            throw new EvidenceRejected(Reason.CHAIN, "PCK", "the chain has " + pck.size() + " certificates, not PCK, CA and root");
+        }
+        CertificateChains.verify(pck, List.of("PCK", "PCK CA", "Intel SGX Root CA"), List.of(root), now);
+
+        EnclaveReport qe = EnclaveReport.parse(quote.qeReport());
+        verifyP1363(pck.getFirst().getPublicKey(), quote.qeReport(), quote.qeReportSignature(), "quote.qe_report_signature",
+                "the quoting enclave's report is not signed by the PCK");
+        byte[] expected = sha256(concat(quote.attestationKey(), quote.qeAuthData()));
+        if (!Arrays.equals(Arrays.copyOf(qe.reportData(), 32), expected) || !allZero(Arrays.copyOfRange(qe.reportData(), 32, 64))) {
+            throw new EvidenceRejected(Reason.BINDING, "quote.qe_report.report_data",
+                    "does not bind the attestation key (SHA-256 of key ‖ QE auth data)");
+        }
+        verifyP1363(attestationKey(quote.attestationKey()), quote.signedBytes(), quote.signature(), "quote.signature",
+                "the quote is not signed by the key its quoting enclave certified");
+
+        // Collateral: Intel's signatures, validity, and applicability to this platform.
+        CertificateChains.verify(chainToRoot(collateral.tcbInfoIssuerChain()), List.of("TCB Signing", "Intel SGX Root CA"), List.of(root), now);
+        CertificateChains.verify(chainToRoot(collateral.qeIdentityIssuerChain()), List.of("TCB Signing", "Intel SGX Root CA"), List.of(root), now);
+        verifyP1363(collateral.tcbInfoIssuerChain().getFirst().getPublicKey(), collateral.tcbInfo().getBytes(StandardCharsets.UTF_8),
+                collateral.tcbInfoSignature(), "collateral.tcb_info_signature", "the TCB info is not signed by Intel's TCB signing key");
+        verifyP1363(collateral.qeIdentityIssuerChain().getFirst().getPublicKey(), collateral.qeIdentity().getBytes(StandardCharsets.UTF_8),
+                collateral.qeIdentitySignature(), "collateral.qe_identity_signature", "the QE identity is not signed by Intel's TCB signing key");
+        checkCrls(collateral, pck, now);
+
+        JsonNode tcbInfo = JSON.readTree(collateral.tcbInfo());
+        JsonNode qeIdentity = JSON.readTree(collateral.qeIdentity());
+        current(tcbInfo, "collateral.tcb_info", now);
+        current(qeIdentity, "collateral.qe_identity", now);
+        PckExtension ext = PckExtension.of(pck.getFirst());
+        String id = tcbInfo.path("id").asString("SGX");
+        if (!id.equals(quote.tdx() ? "TDX" : "SGX")) {
+            throw new EvidenceRejected(Reason.MEASUREMENT, "collateral.tcb_info.id", "is " + id + " for a " + (quote.tdx() ? "TDX" : "SGX") + " quote");
+        }
+        if (!tcbInfo.path("fmspc").asString("").equalsIgnoreCase(ext.fmspc()) || !tcbInfo.path("pceId").asString("").equalsIgnoreCase(ext.pceId())) {
+            throw new EvidenceRejected(Reason.BINDING, "collateral.tcb_info.fmspc",
+                    "is for FMSPC " + tcbInfo.path("fmspc").asString() + ", the PCK's platform is " + ext.fmspc());
+        }
+        String qeStatus = qeStatus(qeIdentity, qe, quote.tdx());
+
+        EnclaveReport enclave = quote.tdx() ? null : quote.enclaveReport();
+        TdReport td = quote.tdx() ? quote.tdReport() : null;
+        if ((enclave != null && enclave.debug()) || (td != null && td.debug())) {
+            if (!context.allowDebug()) {
+                throw new EvidenceRejected(Reason.DEBUG, quote.tdx() ? "td_attributes" : "attributes",
+                        "the " + (quote.tdx() ? "TD" : "enclave") + " runs in debug mode: its memory is not protected");
+            }
+        }
+        JsonNode level = tcbLevel(tcbInfo, ext, td);
+        List<String> advisories = new ArrayList<>();
+        level.path("advisoryIDs").forEach(a -> advisories.add(a.asString()));
+        return new DcapAttestation(quote, enclave, td, ext.fmspc(), level.path("tcbStatus").asString(), List.copyOf(advisories), qeStatus,
+                td == null ? null : moduleStatus(tcbInfo, td));
+    }
+
+    /** The first TCB level the platform is at or above: every CPUSVN component, PCESVN and, for TDX, TEE_TCB_SVN. */
+    private static JsonNode tcbLevel(JsonNode tcbInfo, PckExtension ext, TdReport td) throws EvidenceRejected {
+        int version = tcbInfo.path("version").asInt();
+        for (JsonNode level : tcbInfo.path("tcbLevels")) {
+            JsonNode tcb = level.path("tcb");
+            boolean at = tcb.path("pcesvn").asInt(Integer.MAX_VALUE) <= ext.pceSvn();
+            for (int i = 0; at && i < 16; i++) {
+                int required = version >= 3
+                        ? tcb.path("sgxtcbcomponents").path(i).path("svn").asInt(Integer.MAX_VALUE)
+                        : tcb.path(String.format("sgxtcbcomp%02dsvn", i + 1)).asInt(Integer.MAX_VALUE);
+                at = ext.cpuSvnComponents()[i] >= required;
+            }
+            if (at && td != null) {
+                JsonNode tdx = tcb.path("tdxtcbcomponents");
+                for (int i = 0; at && i < 16; i++) {
+                    at = (td.teeTcbSvn()[i] & 0xff) >= tdx.path(i).path("svn").asInt(0);
+                }
+            }
+            if (at) {
+                return level;
+            }
+        }
+        throw new EvidenceRejected(Reason.TCB, "PCK", "no TCB level of FMSPC " + ext.fmspc() + " is met: the platform's TCB is not supported");
+    }
+
+    private static String moduleStatus(JsonNode tcbInfo, TdReport td) {
+        String id = String.format("TDX_%02X", td.teeTcbSvn()[1] & 0xff);
+        for (JsonNode module : tcbInfo.path("tdxModuleIdentities")) {
+            if (module.path("id").asString("").equals(id)) {
+                for (JsonNode level : module.path("tcbLevels")) {
+                    if ((td.teeTcbSvn()[0] & 0xff) >= level.path("tcb").path("isvsvn").asInt(Integer.MAX_VALUE)) {
+                        return level.path("tcbStatus").asString();
+                    }
+                }
+                return "TcbNotSupported";
+            }
+        }
+        return null;
+    }
+
+    private static String qeStatus(JsonNode identity, EnclaveReport qe, boolean tdx) throws EvidenceRejected {
+        String expectedId = tdx ? "TD_QE" : "QE";
+        if (!identity.path("id").asString("QE").equals(expectedId)) {
+            throw new EvidenceRejected(Reason.MEASUREMENT, "collateral.qe_identity.id", "is " + identity.path("id").asString() + ", not " + expectedId);
+        }
+        HexFormat hex = HexFormat.of();
+        if (!hex.formatHex(qe.mrSigner()).equalsIgnoreCase(identity.path("mrsigner").asString(""))
+                || qe.isvProdId() != identity.path("isvprodid").asInt(-1)) {
+            throw new EvidenceRejected(Reason.MEASUREMENT, "quote.qe_report", "the quoting enclave is not Intel's (MRSIGNER or ISVPRODID)");
+        }
+        long miscMask = Long.parseLong(identity.path("miscselectMask").asString("FFFFFFFF"), 16);
+        long misc = Long.parseLong(identity.path("miscselect").asString("00000000"), 16);
+        byte[] attrMask = hex.parseHex(identity.path("attributesMask").asString("").toLowerCase(Locale.ROOT));
+        byte[] attrs = hex.parseHex(identity.path("attributes").asString("").toLowerCase(Locale.ROOT));
+        boolean attributesMatch = attrMask.length == 16 && attrs.length == 16;
+        for (int i = 0; attributesMatch && i < 16; i++) {
+            attributesMatch = (qe.attributes()[i] & attrMask[i]) == attrs[i];
+        }
+        if ((qe.miscSelect() & miscMask) != misc || !attributesMatch) {
+            throw new EvidenceRejected(Reason.MEASUREMENT, "quote.qe_report", "the quoting enclave's MISCSELECT or ATTRIBUTES do not match its identity");
+        }
+        for (JsonNode level : identity.path("tcbLevels")) {
+            if (qe.isvSvn() >= level.path("tcb").path("isvsvn").asInt(Integer.MAX_VALUE)) {
+                return level.path("tcbStatus").asString();
+            }
+        }
+        throw new EvidenceRejected(Reason.TCB, "quote.qe_report.isvsvn", "the quoting enclave's ISVSVN " + qe.isvSvn() + " meets no level");
+    }
+
+    private void checkCrls(DcapCollateral c, List<X509Certificate> pck, Instant now) throws EvidenceRejected {
+        verifyCrl(c.rootCaCrl(), root, "collateral.root_ca_crl", now);
+        X509Certificate pckCa = pck.get(1);
+        if (!c.pckCrl().getIssuerX500Principal().equals(pckCa.getSubjectX500Principal())) {
+            throw new EvidenceRejected(Reason.CHAIN, "collateral.pck_crl",
+                    "is issued by " + c.pckCrl().getIssuerX500Principal().getName() + ", not by the PCK's CA " + pckCa.getSubjectX500Principal().getName());
+        }
+        verifyCrl(c.pckCrl(), pckCa, "collateral.pck_crl", now);
+        if (c.pckCrl().isRevoked(pck.getFirst())) {
+            throw new EvidenceRejected(Reason.CHAIN, "PCK", "is revoked (serial " + pck.getFirst().getSerialNumber().toString(16) + ")");
+        }
+        if (c.rootCaCrl().isRevoked(pckCa)) {
+            throw new EvidenceRejected(Reason.CHAIN, "PCK CA", "is revoked");
+        }
+    }
+
+    private static void verifyCrl(X509CRL crl, X509Certificate issuer, String field, Instant now) throws EvidenceRejected {
+        try {
+            crl.verify(issuer.getPublicKey());
+        } catch (GeneralSecurityException e) {
+            throw new EvidenceRejected(Reason.SIGNATURE, field, "is not signed by " + issuer.getSubjectX500Principal().getName());
+        }
+        if (now.isBefore(crl.getThisUpdate().toInstant()) || (crl.getNextUpdate() != null && now.isAfter(crl.getNextUpdate().toInstant()))) {
+            throw new EvidenceRejected(Reason.EXPIRED, field, "is not current at " + now + " (" + crl.getThisUpdate().toInstant() + " .. "
+                    + (crl.getNextUpdate() == null ? "" : crl.getNextUpdate().toInstant()) + ")");
+        }
+    }
+
+    private static void current(JsonNode document, String field, Instant now) throws EvidenceRejected {
+        try {
+            Instant issued = Instant.parse(document.path("issueDate").asString());
+            Instant next = Instant.parse(document.path("nextUpdate").asString());
+            if (now.isBefore(issued) || now.isAfter(next)) {
+                throw new EvidenceRejected(Reason.EXPIRED, field, "is valid from " + issued + " to " + next + ", checked at " + now);
+            }
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new EvidenceRejected(Reason.MALFORMED, field, "has no readable issueDate/nextUpdate");
+        }
+    }
+
+    /** The issuer chain as sent, ending at the root even when the sender left the root out. */
+    private List<X509Certificate> chainToRoot(List<X509Certificate> chain) {
+        List<X509Certificate> out = new ArrayList<>(chain);
+        if (out.size() == 1) {
+            out.add(root);
+        }
+        return out;
+    }
+
+    private static void verifyP1363(PublicKey key, byte[] data, byte[] signature, String field, String why) throws EvidenceRejected {
+        try {
+            Signature s = Signature.getInstance("SHA256withECDSAinP1363Format");
+            s.initVerify(key);
+            s.update(data);
+            if (!s.verify(signature)) {
+                throw new EvidenceRejected(Reason.SIGNATURE, field, why);
+            }
+        } catch (GeneralSecurityException e) {
+            throw new EvidenceRejected(Reason.SIGNATURE, field, why + " (" + e.getMessage() + ")");
+        }
+    }
+
+    private static PublicKey attestationKey(byte[] xy) throws EvidenceRejected {
+        try {
+            AlgorithmParameters p = AlgorithmParameters.getInstance("EC");
+            p.init(new ECGenParameterSpec("secp256r1"));
+            ECParameterSpec spec = p.getParameterSpec(ECParameterSpec.class);
+            ECPoint point = new ECPoint(new BigInteger(1, Arrays.copyOfRange(xy, 0, 32)), new BigInteger(1, Arrays.copyOfRange(xy, 32, 64)));
+            return KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(point, spec));
+        } catch (GeneralSecurityException e) {
+            throw new EvidenceRejected(Reason.MALFORMED, "quote.attestation_key", "not a P-256 point: " + e.getMessage());
+        }
+    }
+
+    private static byte[] sha256(byte[] b) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(b);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    private static boolean allZero(byte[] b) {
+        for (byte x : b) {
+            if (x != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
