@@ -64,7 +64,8 @@ public class AttestationService {
         this.clock = clock;
     }
 
-    public record Evidence(Platform platform, byte[] evidence, byte[] signingCertificate) {}
+    /** @param collateral Intel's DCAP collateral for SGX and TDX quotes (dcap-qvl's JSON layout); null otherwise */
+    public record Evidence(Platform platform, byte[] evidence, byte[] signingCertificate, byte[] collateral) {}
 
     public record Attested(IssuedCertificate certificate, String caPem) {}
 
@@ -80,7 +81,7 @@ public class AttestationService {
         PublicKey key = csrPublicKey(csrPem);
         VerifiedEvidence verified;
         try {
-            verified = verification.verify(evidence.platform(), evidence.evidence(), evidence.signingCertificate(), clock.instant());
+            verified = verification.verify(evidence.platform(), evidence.evidence(), evidence.signingCertificate(), evidence.collateral(), clock.instant());
         } catch (EvidenceRejected e) {
             throw refuse(caller, evidence.platform(), e.reason().name(), e.field(), e.getMessage(), null);
         }
@@ -135,7 +136,8 @@ public class AttestationService {
         VerifiedEvidence verified;
         try {
             verified = verification.verify(
-                    evidence.platform(), evidence.evidence(), evidence.signingCertificate(), at == null ? clock.instant() : at);
+                    evidence.platform(), evidence.evidence(), evidence.signingCertificate(), evidence.collateral(),
+                    at == null ? clock.instant() : at);
         } catch (EvidenceRejected e) {
             return new Explanation(false, e, Map.of(), null);
         }
@@ -183,7 +185,7 @@ public class AttestationService {
 
     private static Map<String, String> identifying(VerifiedEvidence v) {
         Map<String, String> out = new LinkedHashMap<>();
-        for (String key : List.of("pcr0", "pcr1", "pcr2", "pcr8", "measurement", "vmpl", "host_data")) {
+        for (String key : List.of("pcr0", "pcr1", "pcr2", "pcr8", "measurement", "vmpl", "host_data", "mrenclave", "mrsigner", "mrtd")) {
             if (v.measured().containsKey(key)) {
                 out.put(key, v.measured().get(key));
             }

@@ -21,6 +21,9 @@ import org.openccm.attestation.VerificationContext;
 import org.openccm.attestation.aci.AciAttestation;
 import org.openccm.attestation.aci.AciVerifier;
 import org.openccm.attestation.aci.UvmEndorsementVerifier;
+import org.openccm.attestation.dcap.DcapAttestation;
+import org.openccm.attestation.dcap.DcapCollateral;
+import org.openccm.attestation.dcap.DcapVerifier;
 import org.openccm.attestation.nitro.NitroAttestation;
 import org.openccm.attestation.nitro.NitroVerifier;
 import org.openccm.attestation.snp.SnpAttestation;
@@ -43,11 +46,14 @@ public class EvidenceVerification {
     private final NitroVerifier nitro;
     private final SnpVerifier snp;
     private final AciVerifier aci;
+    private final DcapVerifier dcap = DcapVerifier.withIntelRoot();
+    private final List<String> acceptedTcb;
     private final JdbcClient jdbc;
 
     EvidenceVerification(
             @Value("${openccm.attestation.nitro.extra-roots:}") String extraNitroRoots,
             @Value("${openccm.attestation.aci.uvm-issuers:}") String uvmIssuers,
+            @Value("${openccm.attestation.dcap.accepted-tcb-statuses:UpToDate,SWHardeningNeeded}") String acceptedTcbStatuses,
             JdbcClient jdbc) {
         this.jdbc = jdbc;
         List<X509Certificate> nitroRoots = new ArrayList<>(List.of(NitroVerifier.awsRoot()));
@@ -68,6 +74,7 @@ public class EvidenceVerification {
             issuers = List.of(UvmEndorsementVerifier.MICROSOFT_UVM_ISSUER);
         }
         this.aci = new AciVerifier(snp, new UvmEndorsementVerifier(issuers));
+        this.acceptedTcb = java.util.Arrays.stream(acceptedTcbStatuses.split(",")).map(String::strip).filter(x -> !x.isEmpty()).toList();
     }
 
     /**
@@ -85,7 +92,7 @@ public class EvidenceVerification {
     }
 
     /** @param signingCertificate the VCEK or VLEK (DER or PEM) for SEV-SNP; unused for Nitro */
-    public VerifiedEvidence verify(Platform platform, byte[] evidence, byte[] signingCertificate, Instant now)
+    public VerifiedEvidence verify(Platform platform, byte[] evidence, byte[] signingCertificate, byte[] collateral, Instant now)
             throws EvidenceRejected {
         VerificationContext context = VerificationContext.at(now);
         return switch (platform) {
@@ -99,7 +106,8 @@ public class EvidenceVerification {
                 yield snp(verified);
             }
             case ACI -> aci(aci.verify(new Evidence(evidence, signingCertificate), context));
-            case SGX, TDX, AZURE_CVM -> throw new EvidenceRejected(
+            case SGX, TDX -> dcap(platform, evidence, collateral, context);
+            case AZURE_CVM -> throw new EvidenceRejected(
                     Reason.MALFORMED, "platform", "evidence verification for " + platform + " is not available yet");
         };
     }
@@ -134,6 +142,55 @@ public class EvidenceVerification {
         measured.put("module_id", a.moduleId());
         byte[] digest = a.userData() != null && a.userData().length == 32 ? a.userData() : null;
         return new VerifiedEvidence(Platform.NITRO, measured, a.publicKey(), digest);
+    }
+
+    /**
+     * A DCAP quote: verified with the collateral the workload brings (OpenCCM does not call Intel's PCS), and only
+     * at a TCB status the operator accepts; the enclave's or TD's identity becomes the measured values.
+     */
+    private VerifiedEvidence dcap(Platform platform, byte[] quote, byte[] collateral, VerificationContext context) throws EvidenceRejected {
+        if (collateral == null) {
+            throw new EvidenceRejected(Reason.MALFORMED, "collateral", "required for " + platform + " quotes: Intel's TCB info, QE identity and CRLs");
+        }
+        DcapAttestation a = dcap.verify(quote, DcapCollateral.parse(collateral), context);
+        if ((platform == Platform.TDX) != (a.td() != null)) {
+            throw new EvidenceRejected(Reason.MALFORMED, "evidence", "the quote is " + (a.td() != null ? "a TDX" : "an SGX") + " quote, not " + platform);
+        }
+        for (String[] status : new String[][] {{"tcb_status", a.tcbStatus()}, {"qe_tcb_status", a.qeTcbStatus()},
+                {"tdx_module_tcb_status", a.tdxModuleTcbStatus()}}) {
+            if (status[1] != null && !acceptedTcb.contains(status[1])) {
+                throw new EvidenceRejected(Reason.TCB, status[0], status[1] + (a.advisoryIds().isEmpty() ? "" : " (" + String.join(", ", a.advisoryIds()) + ")")
+                        + " is not an accepted TCB status (" + String.join(", ", acceptedTcb) + "; openccm.attestation.dcap.accepted-tcb-statuses)");
+            }
+        }
+        TreeMap<String, String> measured = new TreeMap<>();
+        byte[] reportData;
+        if (a.enclave() != null) {
+            measured.put("mrenclave", Hex.of(a.enclave().mrEnclave()));
+            measured.put("mrsigner", Hex.of(a.enclave().mrSigner()));
+            measured.put("isvprodid", Integer.toString(a.enclave().isvProdId()));
+            measured.put("isvsvn", Integer.toString(a.enclave().isvSvn()));
+            reportData = a.enclave().reportData();
+        } else {
+            measured.put("mrtd", Hex.of(a.td().mrTd()));
+            measured.put("rtmr0", Hex.of(a.td().rtmr0()));
+            measured.put("rtmr1", Hex.of(a.td().rtmr1()));
+            measured.put("rtmr2", Hex.of(a.td().rtmr2()));
+            measured.put("rtmr3", Hex.of(a.td().rtmr3()));
+            measured.put("mrseam", Hex.of(a.td().mrSeam()));
+            if (a.tdxModuleTcbStatus() != null) {
+                measured.put("tdx_module_tcb_status", a.tdxModuleTcbStatus());
+            }
+            reportData = a.td().reportData();
+        }
+        measured.put("report_data", Hex.of(reportData));
+        measured.put("fmspc", a.fmspc());
+        measured.put("tcb_status", a.tcbStatus());
+        measured.put("qe_tcb_status", a.qeTcbStatus());
+        if (!a.advisoryIds().isEmpty()) {
+            measured.put("advisory_ids", String.join(",", a.advisoryIds()));
+        }
+        return new VerifiedEvidence(platform, measured, null, Arrays.copyOf(reportData, 32));
     }
 
     /** The group's SNP values, the endorsed UVM, and HOST_DATA: the SHA-256 of the policy the UVM enforces. */

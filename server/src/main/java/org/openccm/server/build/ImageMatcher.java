@@ -30,7 +30,9 @@ public class ImageMatcher {
                 case NITRO -> nitro(b, measured);
                 case SEV_SNP -> snp(b, measured);
                 case ACI -> aci(b, measured);
-                case SGX, TDX, AZURE_CVM -> "matching " + platform + " evidence is not available yet";
+                case SGX -> sgx(b, measured);
+                case TDX -> tdx(b, measured);
+                case AZURE_CVM -> "matching " + platform + " evidence is not available yet";
             };
             out.add(new Considered(b, mismatch == null, mismatch == null ? "all reference values match" : mismatch));
         }
@@ -52,6 +54,24 @@ public class ImageMatcher {
         ImageAttributes.BaremetalAmdSevSnp s = b.attributes().baremetalAmdSevSnp();
         String differs = differs("measurement", s.measurement(), measured);
         return differs != null ? differs : differs("vmpl", s.vmpl().name(), measured);
+    }
+
+    /** An SGX image is its enclave's identity: MRENCLAVE, MRSIGNER, ISVPRODID and ISVSVN, each exactly. */
+    private static String sgx(Build b, Map<String, String> measured) {
+        String differs = differs("mrenclave", b.mrenclave(), measured);
+        differs = differs != null ? differs : differs("mrsigner", b.mrsigner(), measured);
+        differs = differs != null ? differs : differs("isvprodid", String.valueOf(b.isvprodid()), measured);
+        return differs != null ? differs : differs("isvsvn", String.valueOf(b.isvsvn()), measured);
+    }
+
+    /** A TDX image is its TD's MRTD and RTMR0-3. */
+    private static String tdx(Build b, Map<String, String> measured) {
+        ImageAttributes.BaremetalTdx t = b.attributes().baremetalTdx();
+        String differs = differs("mrtd", t.mrtd(), measured);
+        differs = differs != null ? differs : differs("rtmr0", t.rtmr0(), measured);
+        differs = differs != null ? differs : differs("rtmr1", t.rtmr1(), measured);
+        differs = differs != null ? differs : differs("rtmr2", t.rtmr2(), measured);
+        return differs != null ? differs : differs("rtmr3", t.rtmr3(), measured);
     }
 
     /** ACI's HOST_DATA is the SHA-256 of the policy text (the base64 the image carries, decoded). */

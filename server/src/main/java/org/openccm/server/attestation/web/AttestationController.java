@@ -33,10 +33,12 @@ class AttestationController {
     }
 
     /**
-     * {@code evidence}: base64 of the Nitro attestation document or the SEV-SNP report; {@code vcek}: the SNP
-     * report's VCEK/VLEK, PEM or base64 DER; {@code csr}: PEM PKCS#10 whose key the evidence binds.
+     * {@code evidence}: base64 of the Nitro attestation document, the SEV-SNP report, the DCAP quote (SGX, TDX) or
+     * the ACI evidence JSON; {@code vcek}: the SNP report's VCEK/VLEK, PEM or base64 DER; {@code collateral}: Intel's
+     * collateral for a DCAP quote (dcap-qvl's JSON, as JSON text or base64); {@code csr}: PEM PKCS#10 whose key the
+     * evidence binds.
      */
-    record AttestationRequest(Platform platform, String evidence, String vcek, String csr) {}
+    record AttestationRequest(Platform platform, String evidence, String vcek, String collateral, String csr) {}
 
     record AttestationResponse(
             UUID certificateId,
@@ -50,7 +52,7 @@ class AttestationController {
             List<String> certificateChain) {}
 
     /** Explain: the same evidence fields, and optionally the instant to verify at (archived evidence). */
-    record ExplainRequest(Platform platform, String evidence, String vcek, Long verificationTime) {}
+    record ExplainRequest(Platform platform, String evidence, String vcek, String collateral, Long verificationTime) {}
 
     record ImageConsidered(UUID buildId, UUID appId, BuildStatus status, boolean matches, String why) {}
 
@@ -70,7 +72,7 @@ class AttestationController {
     @Operation(summary = "Attest a workload: verify its evidence, match an approved image, issue a certificate")
     AttestationResponse attest(@AuthenticationPrincipal Caller caller, @RequestBody AttestationRequest request) {
         AttestationService.Attested a =
-                attestation.attest(caller, evidence(request.platform(), request.evidence(), request.vcek()), request.csr());
+                attestation.attest(caller, evidence(request.platform(), request.evidence(), request.vcek(), request.collateral()), request.csr());
         var c = a.certificate();
         return new AttestationResponse(
                 c.id(),
@@ -90,7 +92,7 @@ class AttestationController {
     ExplainResponse explain(@AuthenticationPrincipal Caller caller, @RequestBody ExplainRequest request) {
         Instant at = request.verificationTime() == null ? null : Instant.ofEpochSecond(request.verificationTime());
         AttestationService.Explanation e = attestation.explain(
-                caller.account(), evidence(request.platform(), request.evidence(), request.vcek()), at);
+                caller.account(), evidence(request.platform(), request.evidence(), request.vcek(), request.collateral()), at);
         if (!e.verified()) {
             return new ExplainResponse(
                     false, e.rejected().reason().name(), e.rejected().field(), e.rejected().getMessage(), Map.of(), null, List.of());
@@ -109,13 +111,16 @@ class AttestationController {
                         .toList());
     }
 
-    private static Evidence evidence(Platform platform, String evidence, String vcek) {
+    private static Evidence evidence(Platform platform, String evidence, String vcek, String collateral) {
         FieldRules.required("platform", platform);
         byte[] bytes = base64("evidence", FieldRules.required("evidence", evidence));
         byte[] cert = vcek == null
                 ? null
                 : vcek.contains("-----BEGIN") ? vcek.getBytes(StandardCharsets.US_ASCII) : base64("vcek", vcek);
-        return new Evidence(platform, bytes, cert);
+        byte[] dcap = collateral == null
+                ? null
+                : collateral.trim().startsWith("{") ? collateral.getBytes(StandardCharsets.UTF_8) : base64("collateral", collateral);
+        return new Evidence(platform, bytes, cert, dcap);
     }
 
     private static byte[] base64(String field, String value) {
