@@ -139,7 +139,10 @@ public final class DcapVerifier {
             }
             if (at && td != null) {
                 JsonNode tdx = tcb.path("tdxtcbcomponents");
-                for (int i = 0; at && i < 16; i++) {
+                // With a TDX module version in TEE_TCB_SVN[1], its first two bytes are the module's SVN, judged by
+                // tdxModuleIdentities instead (Intel QVL): the level comparison starts at byte 2.
+                int first = (td.teeTcbSvn()[1] & 0xff) != 0 ? 2 : 0;
+                for (int i = first; at && i < 16; i++) {
                     at = (td.teeTcbSvn()[i] & 0xff) >= tdx.path(i).path("svn").asInt(0);
                 }
             }

@@ -20,7 +20,7 @@ import tools.jackson.databind.node.ObjectNode;
  * TCB status dcap-qvl reports; and the rejections: a flipped quote byte, a changed TCB info, a stale clock, a debug
  * enclave, and a platform whose TCB no level supports.
  */
-class DcapVerifierTest {
+public class DcapVerifierTest {
     private static final HexFormat HEX = HexFormat.of();
     private final DcapVerifier verifier = DcapVerifier.withIntelRoot();
 
@@ -112,7 +112,7 @@ class DcapVerifierTest {
     }
 
     /** Intel PCS response bodies turned into the collateral JSON, slicing the signed text out unchanged. */
-    static DcapCollateral pcsCollateral(String dir, String tcbInfo, String qeIdentity, String pckCrl) throws Exception {
+    public static DcapCollateral pcsCollateral(String dir, String tcbInfo, String qeIdentity, String pckCrl) throws Exception {
         String chain = TestVectors.text(dir + "tcb-signing-chain-2018.pem");
         ObjectNode c = JsonMapper.builder().build().createObjectNode();
         String tcbBody = TestVectors.text(dir + tcbInfo).trim();
