@@ -146,6 +146,9 @@ public class AttestationService {
 
     private Decision decide(UUID account, VerifiedEvidence verified) {
         List<Considered> considered = matcher.consider(account, verified.platform(), verified.measured());
+        if (verified.platform() == Platform.AZURE_CVM) {
+            return decideByPcrPriority(verified, considered);
+        }
         List<Considered> matching = considered.stream().filter(Considered::matches).toList();
         Optional<Build> approved = matching.stream()
                 .map(Considered::build)
@@ -167,6 +170,35 @@ public class AttestationService {
                 Optional.empty(),
                 "no " + verified.platform() + " image of this account has the measured values " + identifying(verified),
                 considered);
+    }
+
+    /**
+     * The guide's rule for Azure CVM images (PcrPriorityMatcher): PCRs are compared in priority order, so an image
+     * that sets fewer PCRs is not chosen over one that matches a higher-priority PCR; the chosen one must then match
+     * all the PCRs it sets and be approved.
+     */
+    private static Decision decideByPcrPriority(VerifiedEvidence verified, List<Considered> considered) {
+        Map<Integer, String> measured = new java.util.HashMap<>();
+        verified.measured().forEach((k, v) -> {
+            if (k.matches("pcr\\d+")) {
+                measured.put(Integer.parseInt(k.substring(3)), v);
+            }
+        });
+        Map<String, Build> byId = new java.util.HashMap<>();
+        List<org.openccm.attestation.azurecvm.PcrPriorityMatcher.Candidate> candidates = new java.util.ArrayList<>();
+        for (Considered c : considered) {
+            Build b = c.build();
+            byId.put(b.id().toString(), b);
+            candidates.add(new org.openccm.attestation.azurecvm.PcrPriorityMatcher.Candidate(
+                    b.id().toString(), b.attributes().azureCvm().pcrs().values(), b.status() == BuildStatus.WHITELISTED));
+        }
+        var selection = new org.openccm.attestation.azurecvm.PcrPriorityMatcher().select(measured, candidates);
+        Optional<Build> chosen = selection.chosen().map(c -> byId.get(c.id()));
+        return switch (selection.verdict()) {
+            case ACCEPTED -> new Decision("ACCEPTED", chosen, selection.explanation(), considered);
+            case NOT_APPROVED -> new Decision("NOT_APPROVED", chosen, selection.explanation(), considered);
+            case PCR_MISMATCH, NO_MATCH -> new Decision("NO_MATCH", Optional.empty(), selection.explanation(), considered);
+        };
     }
 
     private AttestationRefused refuse(

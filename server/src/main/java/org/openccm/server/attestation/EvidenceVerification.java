@@ -21,6 +21,8 @@ import org.openccm.attestation.VerificationContext;
 import org.openccm.attestation.aci.AciAttestation;
 import org.openccm.attestation.aci.AciVerifier;
 import org.openccm.attestation.aci.UvmEndorsementVerifier;
+import org.openccm.attestation.azurecvm.AzureCvmAttestation;
+import org.openccm.attestation.azurecvm.AzureCvmVerifier;
 import org.openccm.attestation.dcap.DcapAttestation;
 import org.openccm.attestation.dcap.DcapCollateral;
 import org.openccm.attestation.dcap.DcapVerifier;
@@ -47,6 +49,7 @@ public class EvidenceVerification {
     private final SnpVerifier snp;
     private final AciVerifier aci;
     private final DcapVerifier dcap = DcapVerifier.withIntelRoot();
+    private final AzureCvmVerifier azure;
     private final List<String> acceptedTcb;
     private final JdbcClient jdbc;
 
@@ -74,6 +77,7 @@ public class EvidenceVerification {
             issuers = List.of(UvmEndorsementVerifier.MICROSOFT_UVM_ISSUER);
         }
         this.aci = new AciVerifier(snp, new UvmEndorsementVerifier(issuers));
+        this.azure = new AzureCvmVerifier(snp, dcap);
         this.acceptedTcb = java.util.Arrays.stream(acceptedTcbStatuses.split(",")).map(String::strip).filter(x -> !x.isEmpty()).toList();
     }
 
@@ -107,8 +111,7 @@ public class EvidenceVerification {
             }
             case ACI -> aci(aci.verify(new Evidence(evidence, signingCertificate), context));
             case SGX, TDX -> dcap(platform, evidence, collateral, context);
-            case AZURE_CVM -> throw new EvidenceRejected(
-                    Reason.MALFORMED, "platform", "evidence verification for " + platform + " is not available yet");
+            case AZURE_CVM -> azureCvm(evidence, signingCertificate, collateral, context);
         };
     }
 
@@ -145,6 +148,40 @@ public class EvidenceVerification {
     }
 
     /**
+     * An Azure confidential VM: its vTPM PCRs, vouched for by the hardware report; a TDX-backed VM's platform TCB must
+     * be accepted like any DCAP quote's. The quote's nonce binds the CSR key when it is the key's SHA-256.
+     */
+    private VerifiedEvidence azureCvm(byte[] evidence, byte[] signingCertificate, byte[] collateral, VerificationContext context)
+            throws EvidenceRejected {
+        AzureCvmAttestation a = azure.verify(evidence, signingCertificate, collateral == null ? null : DcapCollateral.parse(collateral), context);
+        if (a.tdx() != null) {
+            acceptTcb(a.tdx());
+        }
+        TreeMap<String, String> measured = new TreeMap<>();
+        a.pcrs().forEach((index, value) -> measured.put("pcr" + index, value));
+        measured.put("nonce", Hex.of(a.nonce()));
+        if (a.snp() != null) {
+            measured.put("hardware", "SEV_SNP");
+            measured.put("measurement", Hex.of(a.snp().report().measurement()));
+        } else {
+            measured.put("hardware", "TDX");
+            measured.put("mrtd", Hex.of(a.tdx().td().mrTd()));
+            measured.put("tcb_status", a.tdx().tcbStatus());
+        }
+        return new VerifiedEvidence(Platform.AZURE_CVM, measured, null, a.nonce().length == 32 ? a.nonce() : null);
+    }
+
+    private void acceptTcb(DcapAttestation a) throws EvidenceRejected {
+        for (String[] status : new String[][] {{"tcb_status", a.tcbStatus()}, {"qe_tcb_status", a.qeTcbStatus()},
+                {"tdx_module_tcb_status", a.tdxModuleTcbStatus()}}) {
+            if (status[1] != null && !acceptedTcb.contains(status[1])) {
+                throw new EvidenceRejected(Reason.TCB, status[0], status[1] + (a.advisoryIds().isEmpty() ? "" : " (" + String.join(", ", a.advisoryIds()) + ")")
+                        + " is not an accepted TCB status (" + String.join(", ", acceptedTcb) + "; openccm.attestation.dcap.accepted-tcb-statuses)");
+            }
+        }
+    }
+
+    /**
      * A DCAP quote: verified with the collateral the workload brings (OpenCCM does not call Intel's PCS), and only
      * at a TCB status the operator accepts; the enclave's or TD's identity becomes the measured values.
      */
@@ -156,13 +193,7 @@ public class EvidenceVerification {
         if ((platform == Platform.TDX) != (a.td() != null)) {
             throw new EvidenceRejected(Reason.MALFORMED, "evidence", "the quote is " + (a.td() != null ? "a TDX" : "an SGX") + " quote, not " + platform);
         }
-        for (String[] status : new String[][] {{"tcb_status", a.tcbStatus()}, {"qe_tcb_status", a.qeTcbStatus()},
-                {"tdx_module_tcb_status", a.tdxModuleTcbStatus()}}) {
-            if (status[1] != null && !acceptedTcb.contains(status[1])) {
-                throw new EvidenceRejected(Reason.TCB, status[0], status[1] + (a.advisoryIds().isEmpty() ? "" : " (" + String.join(", ", a.advisoryIds()) + ")")
-                        + " is not an accepted TCB status (" + String.join(", ", acceptedTcb) + "; openccm.attestation.dcap.accepted-tcb-statuses)");
-            }
-        }
+        acceptTcb(a);
         TreeMap<String, String> measured = new TreeMap<>();
         byte[] reportData;
         if (a.enclave() != null) {

@@ -32,7 +32,7 @@ public class ImageMatcher {
                 case ACI -> aci(b, measured);
                 case SGX -> sgx(b, measured);
                 case TDX -> tdx(b, measured);
-                case AZURE_CVM -> "matching " + platform + " evidence is not available yet";
+                case AZURE_CVM -> azureCvm(b, measured);
             };
             out.add(new Considered(b, mismatch == null, mismatch == null ? "all reference values match" : mismatch));
         }
@@ -72,6 +72,17 @@ public class ImageMatcher {
         differs = differs != null ? differs : differs("rtmr1", t.rtmr1(), measured);
         differs = differs != null ? differs : differs("rtmr2", t.rtmr2(), measured);
         return differs != null ? differs : differs("rtmr3", t.rtmr3(), measured);
+    }
+
+    /** An Azure CVM image matches when every PCR it sets has the measured value (which image wins: PcrPriorityMatcher). */
+    private static String azureCvm(Build b, Map<String, String> measured) {
+        for (Map.Entry<Integer, String> pcr : b.attributes().azureCvm().pcrs().values().entrySet()) {
+            String differs = differs("pcr" + pcr.getKey(), pcr.getValue(), measured);
+            if (differs != null) {
+                return differs;
+            }
+        }
+        return null;
     }
 
     /** ACI's HOST_DATA is the SHA-256 of the policy text (the base64 the image carries, decoded). */
