@@ -35,47 +35,26 @@ class AciPolicyController {
         this.aci = aci;
     }
 
-    record AuthConfig(String username, String password) {}
-
-    record ConversionRequestImageInfo(String name, AuthConfig authConfig) {}
-
-    /** CCM's ConverterOptions; the fields that concern Enclave OS only are refused for ACI, naming them. */
-    record ConverterOptions(
-            Boolean addCcmCaCertificates,
-            Boolean allowCmdlineArgs,
-            Boolean debug,
-            List<String> entrypoint,
-            List<String> entrypointArgs,
-            List<String> envVars,
-            List<String> mutableEnvVars,
-            String javaMode) {}
-
     record AciConversionRequestOptions(Integer cpuCount, Double gbMem, Boolean waitForAgent) {}
 
     record AciConversionRequest(
-            UUID appId, ConversionRequestImageInfo inputImage, ConverterOptions converterOptions, AciConversionRequestOptions aciOptions) {}
+            UUID appId, ConversionRequests.ImageInfo inputImage, ConversionRequests.ConverterOptions converterOptions, AciConversionRequestOptions aciOptions) {}
 
     @PostMapping(path = "/v1/builds/convert-app/aci", consumes = MediaType.APPLICATION_JSON_VALUE)
     @PreAuthorize(Roles.WRITE)
     @Operation(summary = "Generate the secure policy of an ACI image: registers the image and hashes its layers in the background")
     BuildResponse convert(@AuthenticationPrincipal Caller caller, @RequestBody AciConversionRequest request) {
         FieldRules.required("app_id", request.appId());
-        ConversionRequestImageInfo input = FieldRules.required("input_image", request.inputImage());
-        RegistryService.Credential credential = null;
-        if (input.authConfig() != null) {
-            String user = FieldRules.required("input_image.auth_config.username",
-                    FieldRules.text("input_image.auth_config.username", input.authConfig().username(), 256));
-            credential = new RegistryService.Credential(user, FieldRules.text("input_image.auth_config.password", input.authConfig().password(), 8192));
-        }
+        ConversionRequests.ImageInfo input = FieldRules.required("input_image", request.inputImage());
+        RegistryService.Credential credential = ConversionRequests.credential("input_image", input.authConfig());
         AciConversionRequestOptions o = request.aciOptions() == null ? new AciConversionRequestOptions(null, null, null) : request.aciOptions();
         int cpu = o.cpuCount() == null ? 1 : FieldRules.range("aci_options.cpu_count", o.cpuCount(), 1, 65535);
         double gb = o.gbMem() == null ? 1 : o.gbMem();
         if (!(gb > 0) || gb > 16384 || Double.isNaN(gb)) {
             throw new InvalidField("aci_options.gb_mem", "must be more than 0 (GB of memory)");
         }
-        ConverterOptions c = request.converterOptions() == null
-                ? new ConverterOptions(null, null, null, null, null, null, null, null)
-                : request.converterOptions();
+        ConversionRequests.ConverterOptions c =
+                request.converterOptions() == null ? ConversionRequests.ConverterOptions.NONE : request.converterOptions();
         FieldRules.absent("converter_options.add_ccm_ca_certificates", c.addCcmCaCertificates(), "applies to Enclave OS images only");
         FieldRules.absent("converter_options.allow_cmdline_args", c.allowCmdlineArgs(), "applies to Enclave OS images only");
         FieldRules.absent("converter_options.java_mode", c.javaMode(), "applies to Enclave OS images only");

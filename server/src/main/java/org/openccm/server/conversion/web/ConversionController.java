@@ -12,11 +12,9 @@ import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
-import java.util.List;
 import org.openccm.server.build.BuildService;
 import org.openccm.server.build.web.BuildResponse;
 import org.openccm.server.error.FieldRules;
-import org.openccm.server.registry.RegistryService;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -34,22 +32,9 @@ class ConversionController {
             UUID buildId, String state, String step, long bytes, String error, String outputImage, String outputDigest,
             long createdAt, long updatedAt) {}
 
-    record AuthConfig(String username, String password) {}
-
-    record ImageInfo(String name, AuthConfig authConfig) {}
-
-    /** CCM's ConverterOptions: none of its Enclave OS runtime options applies to OpenCCM's converter yet. */
-    record ConverterOptions(
-            Boolean addCcmCaCertificates,
-            Boolean allowCmdlineArgs,
-            Boolean debug,
-            List<String> entrypoint,
-            List<String> entrypointArgs,
-            List<String> envVars,
-            List<String> mutableEnvVars,
-            String javaMode) {}
-
-    record ImageConversionRequest(UUID appId, ImageInfo inputImage, ImageInfo outputImage, ConverterOptions converterOptions) {}
+    record ImageConversionRequest(
+            UUID appId, ConversionRequests.ImageInfo inputImage, ConversionRequests.ImageInfo outputImage,
+            ConversionRequests.ConverterOptions converterOptions) {}
 
     record NitroEnclavesOptions(Integer cpuCount, Long memSize, Boolean enableOverlayFilesystemPersistence) {}
 
@@ -61,9 +46,9 @@ class ConversionController {
     BuildResponse convert(@AuthenticationPrincipal Caller caller, @RequestBody NitroEnclavesConversionRequest body) {
         ImageConversionRequest r = FieldRules.required("request", body.request());
         FieldRules.required("request.app_id", r.appId());
-        ImageInfo in = FieldRules.required("request.input_image", r.inputImage());
-        ImageInfo out = FieldRules.required("request.output_image", r.outputImage());
-        ConverterOptions c = r.converterOptions();
+        ConversionRequests.ImageInfo in = FieldRules.required("request.input_image", r.inputImage());
+        ConversionRequests.ImageInfo out = FieldRules.required("request.output_image", r.outputImage());
+        ConversionRequests.ConverterOptions c = r.converterOptions();
         if (c != null) {
             String why = "not supported by OpenCCM's Enclave OS converter";
             FieldRules.absent("request.converter_options.add_ccm_ca_certificates", c.addCcmCaCertificates(), why);
@@ -78,19 +63,11 @@ class ConversionController {
         NitroEnclavesOptions o = body.nitroEnclavesOptions() == null ? new NitroEnclavesOptions(null, null, null) : body.nitroEnclavesOptions();
         BuildService.Created created = conversions.convert(
                 caller, r.appId(),
-                in.name(), credential("request.input_image", in.authConfig()),
-                out.name(), credential("request.output_image", out.authConfig()),
+                in.name(), ConversionRequests.credential("request.input_image", in.authConfig()),
+                out.name(), ConversionRequests.credential("request.output_image", out.authConfig()),
                 o.memSize(), o.cpuCount(),
                 o.enableOverlayFilesystemPersistence() == null || o.enableOverlayFilesystemPersistence());
         return BuildResponse.of(created.build(), created.app());
-    }
-
-    private static RegistryService.Credential credential(String field, AuthConfig auth) {
-        if (auth == null) {
-            return null;
-        }
-        String user = FieldRules.required(field + ".auth_config.username", FieldRules.text(field + ".auth_config.username", auth.username(), 256));
-        return new RegistryService.Credential(user, FieldRules.text(field + ".auth_config.password", auth.password(), 8192));
     }
 
     @GetMapping("/v1/builds/{build-id}/conversion")
