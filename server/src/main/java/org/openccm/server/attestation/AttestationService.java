@@ -64,8 +64,16 @@ public class AttestationService {
         this.clock = clock;
     }
 
+    private CoprocessorCheck coprocessors;
+
+    @org.springframework.beans.factory.annotation.Autowired
+    void setCoprocessorCheck(CoprocessorCheck coprocessors) {
+        this.coprocessors = coprocessors;
+    }
+
     /** @param collateral Intel's DCAP collateral for SGX and TDX quotes (dcap-qvl's JSON layout); null otherwise */
-    public record Evidence(Platform platform, byte[] evidence, byte[] signingCertificate, byte[] collateral) {}
+    public record Evidence(
+            Platform platform, byte[] evidence, byte[] signingCertificate, byte[] collateral, CoprocessorCheck.GpuEvidence gpu) {}
 
     public record Attested(IssuedCertificate certificate, String caPem) {}
 
@@ -90,6 +98,11 @@ public class AttestationService {
             throw refuse(caller, evidence.platform(), decision.outcome(), "evidence", decision.detail(), verified.measured());
         }
         Build build = decision.build().get();
+        try {
+            coprocessors.check(build, evidence.gpu(), VerifiedEvidence.sha256(key.getEncoded()), clock.instant());
+        } catch (EvidenceRejected e) {
+            throw refuse(caller, evidence.platform(), e.reason().name(), e.field(), e.getMessage(), verified.measured());
+        }
         if (!verified.binds(key.getEncoded())) {
             throw refuse(
                     caller,
@@ -141,7 +154,15 @@ public class AttestationService {
         } catch (EvidenceRejected e) {
             return new Explanation(false, e, Map.of(), null);
         }
-        return new Explanation(true, null, verified.measured(), decide(account, verified));
+        Decision decision = decide(account, verified);
+        if (decision.outcome().equals("ACCEPTED") && decision.build().isPresent()) {
+            try {
+                coprocessors.check(decision.build().get(), evidence.gpu(), null, at == null ? clock.instant() : at);
+            } catch (EvidenceRejected e) {
+                decision = new Decision("COPROCESSOR_REFUSED", decision.build(), e.field() + ": " + e.getMessage(), decision.considered());
+            }
+        }
+        return new Explanation(true, null, verified.measured(), decision);
     }
 
     private Decision decide(UUID account, VerifiedEvidence verified) {

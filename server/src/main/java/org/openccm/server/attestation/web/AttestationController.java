@@ -13,6 +13,7 @@ import org.openccm.attestation.Platform;
 import org.openccm.server.account.Caller;
 import org.openccm.server.account.Roles;
 import org.openccm.server.attestation.AttestationService;
+import org.openccm.server.attestation.CoprocessorCheck;
 import org.openccm.server.attestation.AttestationService.Evidence;
 import org.openccm.server.build.BuildStatus;
 import org.openccm.server.error.FieldRules;
@@ -38,7 +39,10 @@ class AttestationController {
      * collateral for a DCAP quote (dcap-qvl's JSON, as JSON text or base64); {@code csr}: PEM PKCS#10 whose key the
      * evidence binds.
      */
-    record AttestationRequest(Platform platform, String evidence, String vcek, String collateral, String csr) {}
+    /** An NVIDIA GPU's attestation: the SPDM report (hex or base64), its device chain (PEM), driver and VBIOS RIMs (XML). */
+    record GpuEvidenceRequest(String evidence, String certificateChain, List<String> rims) {}
+
+    record AttestationRequest(Platform platform, String evidence, String vcek, String collateral, GpuEvidenceRequest gpu, String csr) {}
 
     record AttestationResponse(
             UUID certificateId,
@@ -52,7 +56,8 @@ class AttestationController {
             List<String> certificateChain) {}
 
     /** Explain: the same evidence fields, and optionally the instant to verify at (archived evidence). */
-    record ExplainRequest(Platform platform, String evidence, String vcek, String collateral, Long verificationTime) {}
+    record ExplainRequest(
+            Platform platform, String evidence, String vcek, String collateral, GpuEvidenceRequest gpu, Long verificationTime) {}
 
     record ImageConsidered(UUID buildId, UUID appId, BuildStatus status, boolean matches, String why) {}
 
@@ -72,7 +77,7 @@ class AttestationController {
     @Operation(summary = "Attest a workload: verify its evidence, match an approved image, issue a certificate")
     AttestationResponse attest(@AuthenticationPrincipal Caller caller, @RequestBody AttestationRequest request) {
         AttestationService.Attested a =
-                attestation.attest(caller, evidence(request.platform(), request.evidence(), request.vcek(), request.collateral()), request.csr());
+                attestation.attest(caller, evidence(request.platform(), request.evidence(), request.vcek(), request.collateral(), request.gpu()), request.csr());
         var c = a.certificate();
         return new AttestationResponse(
                 c.id(),
@@ -92,7 +97,7 @@ class AttestationController {
     ExplainResponse explain(@AuthenticationPrincipal Caller caller, @RequestBody ExplainRequest request) {
         Instant at = request.verificationTime() == null ? null : Instant.ofEpochSecond(request.verificationTime());
         AttestationService.Explanation e = attestation.explain(
-                caller.account(), evidence(request.platform(), request.evidence(), request.vcek(), request.collateral()), at);
+                caller.account(), evidence(request.platform(), request.evidence(), request.vcek(), request.collateral(), request.gpu()), at);
         if (!e.verified()) {
             return new ExplainResponse(
                     false, e.rejected().reason().name(), e.rejected().field(), e.rejected().getMessage(), Map.of(), null, List.of());
@@ -111,7 +116,7 @@ class AttestationController {
                         .toList());
     }
 
-    private static Evidence evidence(Platform platform, String evidence, String vcek, String collateral) {
+    private static Evidence evidence(Platform platform, String evidence, String vcek, String collateral, GpuEvidenceRequest gpu) {
         FieldRules.required("platform", platform);
         byte[] bytes = base64("evidence", FieldRules.required("evidence", evidence));
         byte[] cert = vcek == null
@@ -120,7 +125,21 @@ class AttestationController {
         byte[] dcap = collateral == null
                 ? null
                 : collateral.trim().startsWith("{") ? collateral.getBytes(StandardCharsets.UTF_8) : base64("collateral", collateral);
-        return new Evidence(platform, bytes, cert, dcap);
+        CoprocessorCheck.GpuEvidence gpuEvidence = null;
+        if (gpu != null) {
+            String report = FieldRules.required("gpu.evidence", gpu.evidence()).trim();
+            byte[] reportBytes;
+            try {
+                reportBytes = report.matches("[0-9a-fA-F]+") ? java.util.HexFormat.of().parseHex(report) : base64("gpu.evidence", report);
+            } catch (IllegalArgumentException e) {
+                throw new org.openccm.server.error.InvalidField("gpu.evidence", "neither hex nor base64");
+            }
+            gpuEvidence = new CoprocessorCheck.GpuEvidence(
+                    reportBytes,
+                    gpu.certificateChain() == null ? null : gpu.certificateChain().getBytes(StandardCharsets.US_ASCII),
+                    gpu.rims());
+        }
+        return new Evidence(platform, bytes, cert, dcap, gpuEvidence);
     }
 
     private static byte[] base64(String field, String value) {
