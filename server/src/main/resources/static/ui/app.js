@@ -6,11 +6,13 @@ import { appsPage, newAppPage, appPage } from './apps.js';
 import { newImagePage, imagePage } from './images.js';
 import { tasksPage } from './tasks.js';
 import { certificatesPage, auditPage, settingsPage } from './admin.js';
+import { explainPage } from './explain.js';
 
 const root = document.getElementById('root');
 const NAV = [
   ['#/apps', 'Applications'],
   ['#/tasks', 'Tasks'],
+  ['#/explain', 'Check evidence'],
   ['#/certificates', 'Certificates'],
   ['#/audit', 'Audit'],
   ['#/settings', 'Settings'],
@@ -23,6 +25,7 @@ const ROUTES = [
   [/^#\/apps\/([^/]+)(?:\/(images|domains))?$/, () => appPage],
   [/^#\/images\/([^/]+)(?:\/(details|policy))?$/, () => imagePage],
   [/^#\/tasks$/, () => tasksPage],
+  [/^#\/explain$/, () => explainPage],
   [/^#\/certificates$/, () => certificatesPage],
   [/^#\/audit$/, () => auditPage],
   [/^#\/settings$/, () => settingsPage],

@@ -149,6 +149,28 @@ class ConsoleUiTest extends ApiTest {
     }
 
     @Test
+    void evidenceIsCheckedAndExplained() throws Exception {
+        browser.logIn(email, PASSWORD);
+        browser.click(By.linkText("Check evidence"));
+        browser.select(By.name("platform"), "SEV_SNP");
+        browser.find(By.id("f-evidence-file")).sendKeys(vector("azure-cvm/derived/genoa-snp-report.bin").toAbsolutePath().toString());
+        browser.valueOf(By.name("evidence"));
+        browser.find(By.name("vcek")).sendKeys(java.nio.file.Files.readString(vector("azure-cvm/derived/genoa-vcek.pem")));
+        browser.type(By.name("verification_time"), "2025-06-01T00:00:00Z");
+        browser.click(By.id("explain-submit"));
+
+        browser.waitForText(By.id("explain-verdict"), "Verified. Decision: NO_MATCH");
+        assertThat(browser.find(By.id("explain-measured")).getText())
+                .contains("f57dc09a507c6ecd82369bffb600f0003792f4d99bc26e985ec0c266fc34faf3706faf814c9e61065768a6ff917c89ae");
+        ((JavascriptExecutor) browser.driver).executeScript("document.getElementById('explain-result').scrollIntoView()");
+        browser.screenshot("19-check-evidence");
+
+        browser.select(By.name("platform"), "NITRO");
+        browser.click(By.id("explain-submit"));
+        browser.waitForText(By.id("explain-verdict"), "Not verified");
+    }
+
+    @Test
     void anApiKeyIsShownOnceAndWorks() {
         browser.logIn(email, PASSWORD);
         browser.click(By.linkText("Settings"));
