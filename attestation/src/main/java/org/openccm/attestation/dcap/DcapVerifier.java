@@ -118,6 +118,9 @@ public final class DcapVerifier {
                         "the " + (quote.tdx() ? "TD" : "enclave") + " runs in debug mode: its memory is not protected");
             }
         }
+        if (td != null) {
+            checkTdxModule(tcbInfo, td);
+        }
         JsonNode level = tcbLevel(tcbInfo, ext, td);
         List<String> advisories = new ArrayList<>();
         level.path("advisoryIDs").forEach(a -> advisories.add(a.asString()));
@@ -151,6 +154,34 @@ public final class DcapVerifier {
             }
         }
         throw new EvidenceRejected(Reason.TCB, "PCK", "no TCB level of FMSPC " + ext.fmspc() + " is met: the platform's TCB is not supported");
+    }
+
+    /**
+     * The TDX module that launched the TD is Intel's: MRSIGNERSEAM and the masked SEAMATTRIBUTES equal the TCB info's
+     * identity of that module version (tdxModuleIdentities "TDX_xx"), or its tdxModule when it lists no identities.
+     */
+    static void checkTdxModule(JsonNode tcbInfo, TdReport td) throws EvidenceRejected {
+        String id = String.format("TDX_%02X", td.teeTcbSvn()[1] & 0xff);
+        JsonNode identity = tcbInfo.path("tdxModule");
+        for (JsonNode module : tcbInfo.path("tdxModuleIdentities")) {
+            if (module.path("id").asString("").equals(id)) {
+                identity = module;
+            }
+        }
+        if (identity.isMissingNode()) {
+            return; // TCB info v2-style documents carry no module identity
+        }
+        HexFormat hex = HexFormat.of();
+        if (!hex.formatHex(td.mrSignerSeam()).equalsIgnoreCase(identity.path("mrsigner").asString(""))) {
+            throw new EvidenceRejected(Reason.MEASUREMENT, "quote.td_report.mrsignerseam", "the TDX module " + id + " is not signed by Intel's key");
+        }
+        byte[] mask = hex.parseHex(identity.path("attributesMask").asString("FFFFFFFFFFFFFFFF").toLowerCase(Locale.ROOT));
+        byte[] expected = hex.parseHex(identity.path("attributes").asString("0000000000000000").toLowerCase(Locale.ROOT));
+        for (int i = 0; i < Math.min(8, Math.min(mask.length, expected.length)); i++) {
+            if ((td.seamAttributes()[i] & mask[i]) != expected[i]) {
+                throw new EvidenceRejected(Reason.MEASUREMENT, "quote.td_report.seamattributes", "the TDX module " + id + " runs with unexpected attributes");
+            }
+        }
     }
 
     private static String moduleStatus(JsonNode tcbInfo, TdReport td) {

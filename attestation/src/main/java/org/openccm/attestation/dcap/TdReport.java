@@ -7,7 +7,7 @@ import org.openccm.attestation.EvidenceRejected.Reason;
 
 /** A TD report body of a TDX quote: 584 bytes (TDX 1.0), or 648 with TEE_TCB_SVN2 and MRSERVICETD (TDX 1.5). */
 public record TdReport(
-        byte[] teeTcbSvn, byte[] mrSeam, byte[] tdAttributes, byte[] xfam, byte[] mrTd, byte[] mrConfigId, byte[] mrOwner,
+        byte[] teeTcbSvn, byte[] mrSeam, byte[] mrSignerSeam, byte[] seamAttributes, byte[] tdAttributes, byte[] xfam, byte[] mrTd, byte[] mrConfigId, byte[] mrOwner,
         byte[] mrOwnerConfig, byte[] rtmr0, byte[] rtmr1, byte[] rtmr2, byte[] rtmr3, byte[] reportData, byte[] teeTcbSvn2) {
 
     public static TdReport parse(byte[] b) throws EvidenceRejected {
@@ -17,6 +17,8 @@ public record TdReport(
         return new TdReport(
                 Arrays.copyOfRange(b, 0, 16),
                 Arrays.copyOfRange(b, 16, 64),
+                Arrays.copyOfRange(b, 64, 112),
+                Arrays.copyOfRange(b, 112, 120),
                 Arrays.copyOfRange(b, 120, 128),
                 Arrays.copyOfRange(b, 128, 136),
                 Arrays.copyOfRange(b, 136, 184),

@@ -99,6 +99,21 @@ public class DcapVerifierTest {
         assertThat(a.qeTcbStatus()).isEqualTo("UpToDate");
     }
 
+    @Test
+    void aTdxModuleNotSignedByIntelIsRefused() throws Exception {
+        JsonMapper json = JsonMapper.builder().build();
+        TdReport td = DcapQuote.parse(TestVectors.bytes("tdx/phala-tdx-v4-quote.bin")).tdReport();
+        ObjectNode tcbInfo = (ObjectNode) json.readTree(json.readTree(TestVectors.bytes("tdx/phala-tdx-v4-collateral.json")).path("tcb_info").asString());
+
+        DcapVerifier.checkTdxModule(tcbInfo, td); // the real module is Intel's
+
+        for (var module : tcbInfo.path("tdxModuleIdentities")) {
+            ((ObjectNode) module).put("mrsigner", "11".repeat(48));
+        }
+        assertThatThrownBy(() -> DcapVerifier.checkTdxModule(tcbInfo, td))
+                .isInstanceOfSatisfying(EvidenceRejected.class, e -> assertThat(e.field()).isEqualTo("quote.td_report.mrsignerseam"));
+    }
+
     private static VerificationContext at(String instant) {
         return VerificationContext.at(Instant.parse(instant));
     }
