@@ -31,8 +31,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * What one attestation costs in verification, per platform, on the real samples at their recorded clocks: a
- * Nitro document (ES384 COSE + chain), a SEV-SNP report (ECDSA P-384 + VCEK chain), and an ACI group (SNP report +
- * PS384 UVM endorsement). Chain links verified once are cached, so this measures the steady state of a server.
+ * Nitro document (ES384 COSE + chain), a SEV-SNP report (ECDSA P-384 + VCEK chain), an ACI group (SNP report +
+ * PS384 UVM endorsement), and an SGX DCAP quote with its collateral (seven P-256 checks beyond the cached chains). Chain links verified once are cached, so this measures the steady state of a server.
  * Vectors come from ../shared/vectors beside the checkout, or -Dopenccm.vectors=DIR.
  */
 @State(Scope.Benchmark)
@@ -49,12 +49,21 @@ public class EvidenceVerificationBenchmark {
     private byte[] snpReport;
     private byte[] vcek;
     private byte[] aciEvidence;
+    private final org.openccm.attestation.dcap.DcapVerifier dcap = org.openccm.attestation.dcap.DcapVerifier.withIntelRoot();
+    private byte[] sgxQuote;
+    private org.openccm.attestation.dcap.DcapCollateral sgxCollateral;
 
     @Setup
     public void load() throws IOException {
         nitroDocument = read("nitro/evervault-2022-10-13-nondebug.cbor");
         snpReport = read("sev-snp/msft-tav-milan-aci-report.bin");
         vcek = read("sev-snp/msft-tav-milan-vcek.pem");
+        sgxQuote = read("sgx-dcap/phala-sgx-v3-quote.bin");
+        try {
+            sgxCollateral = org.openccm.attestation.dcap.DcapCollateral.parse(read("sgx-dcap/phala-sgx-v3-collateral.json"));
+        } catch (EvidenceRejected e) {
+            throw new IllegalStateException(e);
+        }
         String dir = "aci-policy/csc-aci-evidence-2023/";
         aciEvidence = ("{\"snp_report\":\"" + b64(read(dir + "snp_report.bin"))
                 + "\",\"reference_info\":\"" + b64(read(dir + "uvm-reference-info.cose"))
@@ -74,6 +83,11 @@ public class EvidenceVerificationBenchmark {
     @Benchmark
     public AciAttestation aciGroup() throws EvidenceRejected {
         return aci.verify(Evidence.of(aciEvidence), VerificationContext.at(Instant.parse("2023-06-01T00:00:00Z")));
+    }
+
+    @Benchmark
+    public org.openccm.attestation.dcap.DcapAttestation sgxQuote() throws EvidenceRejected {
+        return dcap.verify(sgxQuote, sgxCollateral, VerificationContext.at(Instant.parse("2025-07-01T00:00:00Z")));
     }
 
     private static String b64(byte[] b) {
