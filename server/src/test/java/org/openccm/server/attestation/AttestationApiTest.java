@@ -31,7 +31,7 @@ import tools.jackson.databind.node.ObjectNode;
  * bound key, and a certificate that chains to the account CA and names exactly the approved domain. The evidence is
  * signed by {@link TestNitroEnclave}'s test root (trusted by the test server) and checked by the production verifier.
  */
-class AttestationApiTest extends ApiTest {
+public class AttestationApiTest extends ApiTest {
     private static final List<String> PCRS = List.of(Fixtures.hex(48, 11), Fixtures.hex(48, 12), Fixtures.hex(48, 13));
     private UUID app;
     private String build;
@@ -205,7 +205,7 @@ class AttestationApiTest extends ApiTest {
         api.patch("/v1/tasks/" + task, Api.object().put("status", "APPROVED")).expect(200);
     }
 
-    static String csr(KeyPair key) {
+    public static String csr(KeyPair key) {
         try {
             var request = new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=workload"), key.getPublic())
                     .build(new JcaContentSignerBuilder("SHA256withECDSA").build(key.getPrivate()));

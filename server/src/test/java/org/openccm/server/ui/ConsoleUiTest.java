@@ -17,6 +17,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebElement;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The console in real headless Chromium against the running server: the guide's flows screen by screen, each
@@ -107,7 +108,6 @@ class ConsoleUiTest extends ApiTest {
         browser.screenshot("08-audit");
         browser.click(By.linkText("Certificates"));
         browser.waitForText(By.tagName("h1"), "Certificates");
-        browser.screenshot("08b-certificates");
     }
 
     @Test
@@ -168,6 +168,33 @@ class ConsoleUiTest extends ApiTest {
         browser.select(By.name("platform"), "NITRO");
         browser.click(By.id("explain-submit"));
         browser.waitForText(By.id("explain-verdict"), "Not verified");
+    }
+
+    @Test
+    void anIssuedCertificateIsListedAndRevoked() throws Exception {
+        java.util.List<String> pcrs = java.util.List.of(Fixtures.hex(48, 21), Fixtures.hex(48, 22), Fixtures.hex(48, 23));
+        JsonNode app = api.post("/v1/apps", Fixtures.app("EDP-NITRO").put("name", "payments-nitro")).expect(200).body();
+        api.patch("/v1/tasks/" + app.path("pending_task_id").asString(), Api.object().put("status", "APPROVED")).expect(200);
+        ObjectNode image = Fixtures.nitroBuild(UUID.fromString(app.path("app_id").asString()), 21);
+        ((ObjectNode) image.at("/attributes/nitro_enclave")).put("pcr0", pcrs.get(0)).put("pcr1", pcrs.get(1)).put("pcr2", pcrs.get(2));
+        JsonNode build = api.post("/v1/builds", image).expect(200).body();
+        api.patch("/v1/tasks/" + build.path("pending_task_id").asString(), Api.object().put("status", "APPROVED")).expect(200);
+        var key = org.openccm.server.attestation.TestNitroEnclave.workloadKey();
+        api.post("/v1/attestation", Api.object().put("platform", "NITRO")
+                        .put("evidence", java.util.Base64.getEncoder().encodeToString(
+                                org.openccm.server.attestation.TestNitroEnclave.document(pcrs, key.getPublic().getEncoded(), null)))
+                        .put("csr", org.openccm.server.attestation.AttestationApiTest.csr(key)))
+                .expect(200);
+
+        browser.logIn(email, PASSWORD);
+        browser.click(By.linkText("Certificates"));
+        browser.waitForText(By.id("certificates"), "app.example.com");
+        assertThat(browser.find(By.id("certificates")).getText()).contains("Valid");
+        browser.screenshot("08b-certificates");
+        browser.click(By.cssSelector("#certificates button.danger"));
+        browser.driver.switchTo().alert().accept();
+        browser.waitForText(By.id("certificates"), "Revoked");
+        assertThat(api.get("/v1/certificates").expect(200).body().at("/items/0/revoked_at").isMissingNode()).isFalse();
     }
 
     @Test
