@@ -137,7 +137,8 @@ public class ConversionService {
      */
     @org.springframework.transaction.annotation.Transactional
     public BuildService.Created convert(Caller caller, UUID appId, String inputImage, RegistryService.Credential inputCredential,
-            String outputImage, RegistryService.Credential outputCredential, Long memSize, Integer cpuCount, Boolean persistence) {
+            String outputImage, RegistryService.Credential outputCredential, Long memSize, Integer cpuCount, Boolean persistence,
+            List<String> entrypoint, List<String> entrypointArgs, List<String> envVars) {
         App app = apps.find(caller.account(), appId).orElseThrow(() -> new NotFound("app", appId));
         if (app.type() != AppType.ENCLAVE_OS) {
             throw new InvalidField("request.app_id", "app '" + app.name() + "' is of type " + app.type() + "; Nitro conversion is for Enclave OS apps");
@@ -154,6 +155,20 @@ public class ConversionService {
         ObjectNode options = json.createObjectNode();
         if (outputTag != null) {
             options.put("output_tag", outputTag);
+        }
+        if (entrypoint != null) {
+            entrypoint.forEach(options.putArray("entrypoint")::add);
+        }
+        if (entrypointArgs != null) {
+            entrypointArgs.forEach(options.putArray("entrypoint_args")::add);
+        }
+        if (envVars != null) {
+            for (int i = 0; i < envVars.size(); i++) {
+                if (envVars.get(i) == null || envVars.get(i).indexOf('=') <= 0) {
+                    throw new InvalidField("request.converter_options.env_vars[" + i + "]", "must be NAME=VALUE");
+                }
+            }
+            envVars.forEach(options.putArray("env_vars")::add);
         }
         byte[] sealed = jobCredentials.seal(id, inputCredential, outputCredential);
         jdbc.sql("INSERT INTO conversion_jobs (build_id, account_id, state, step, options, input_credential_enc, created_at, updated_at)"
@@ -221,14 +236,33 @@ public class ConversionService {
             }
             progress(b, "RUNNING", "build ramdisks", bytes);
             JsonNode c = config.path("config");
+            JsonNode options = json.readTree(jdbc.sql("SELECT coalesce(options::text, '{}') FROM conversion_jobs WHERE build_id = ?")
+                    .param(b.id()).query(String.class).optional().orElse("{}"));
+            // nitro-cli's rule: Cmd when set, else Entrypoint. An override (convert-app's converter options) runs
+            // the given entrypoint (or the image's) with the given arguments.
             List<String> cmd = strings(c.path("Cmd").isArray() && !c.path("Cmd").isEmpty() ? c.path("Cmd") : c.path("Entrypoint"));
+            if (options.has("entrypoint") || options.has("entrypoint_args")) {
+                cmd = new ArrayList<>(strings(options.has("entrypoint") ? options.path("entrypoint") : c.path("Entrypoint")));
+                cmd.addAll(strings(options.path("entrypoint_args")));
+            }
+            List<String> env = strings(c.path("Env"));
+            if (options.has("env_vars")) {
+                Map<String, String> merged = new LinkedHashMap<>();
+                for (String e : env) {
+                    merged.put(e.contains("=") ? e.substring(0, e.indexOf('=')) : e, e);
+                }
+                for (String e : strings(options.path("env_vars"))) {
+                    merged.put(e.substring(0, e.indexOf('=')), e);
+                }
+                env = new ArrayList<>(merged.values());
+            }
             if (cmd.isEmpty()) {
                 throw new ConversionFailed("the image has neither Cmd nor Entrypoint (nitro-cli refuses it too)");
             }
             byte[] customer = CustomerRamdisk.build(
                     DockerExport.export(layers, b.createdAt().getEpochSecond()),
                     CustomerRamdisk.configFile(cmd),
-                    CustomerRamdisk.configFile(strings(c.path("Env"))));
+                    CustomerRamdisk.configFile(env));
             byte[] bootstrap = BootstrapRamdisk.build(blob("init"), blob("nsm.ko"));
             progress(b, "RUNNING", "build EIF", bytes);
             ObjectNode metadata = json.createObjectNode();
@@ -251,8 +285,7 @@ public class ConversionService {
                 pcrs = EifMeasurements.of(EifReader.read(eif), signer.certificateDer());
             }
 
-            String outputTag = jdbc.sql("SELECT options->>'output_tag' FROM conversion_jobs WHERE build_id = ?")
-                    .param(b.id()).query(String.class).optional().orElse(null);
+            String outputTag = options.hasNonNull("output_tag") ? options.path("output_tag").asString() : null;
             String output = app.outputImageName() + ":" + (outputTag != null ? outputTag : b.dockerInfo().dockerVersion());
             progress(b, "RUNNING", "push " + output, bytes);
             Reference out = Reference.parse(output);

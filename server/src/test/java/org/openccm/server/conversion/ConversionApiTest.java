@@ -132,6 +132,36 @@ class ConversionApiTest extends ApiTest {
     }
 
     @Test
+    void converterOptionsSetTheEnclavesCommandAndEnvironment() throws Exception {
+        ConversionJobs.saveCredentials(api, host, TestRegistry.PASSWORD);
+        String input = host + "/openccm/in-" + UUID.randomUUID();
+        String output = host + "/openccm/out-" + UUID.randomUUID();
+        pushInputImage(input + ":v3");
+        UUID app = api.post("/v1/apps", Fixtures.app("ENCLAVE_OS").put("input_image_name", input).put("output_image_name", output))
+                .expect(200)
+                .id("app_id");
+        ObjectNode body = Api.object();
+        ObjectNode request = body.putObject("request").put("app_id", app.toString());
+        request.putObject("input_image").put("name", input + ":v3");
+        request.putObject("output_image").put("name", output + ":v3");
+        ObjectNode options = request.putObject("converter_options");
+        options.putArray("entrypoint").add("/usr/bin/app");
+        options.putArray("entrypoint_args").add("--serve-from-enclave");
+        options.putArray("env_vars").add("MODE=enclave-production");
+        String id = api.post("/v1/builds/convert-app/nitro-enclaves", body).expect(200).text("build_id");
+
+        ConversionJobs.awaitJob(api, id, "SUCCEEDED");
+
+        JsonNode nitro = api.get("/v1/builds/" + id).expect(200).body().at("/attributes/nitro_enclave");
+        assertThat(nitro.path("pcr1").asString()).isEqualTo(PCR1); // kernel and bootstrap ramdisk: unchanged
+        assertThat(nitro.path("pcr2").asString()).isNotEqualTo(PCR2); // the application's ramdisk: changed
+        Reference out = Reference.parse(output + ":v3");
+        byte[] layer = client.blob(out, client.manifest(out, CREDENTIAL).json().at("/layers/0/digest").asString(), CREDENTIAL);
+        String eif = new String(TarReader.read(layer).getFirst().data(), StandardCharsets.ISO_8859_1);
+        assertThat(eif).contains("/usr/bin/app\n--serve-from-enclave\n").contains("MODE=enclave-production\n");
+    }
+
+    @Test
     void convertAppRefusesAnImageThatIsNotTheAppsNamingTheField() {
         UUID app = api.post("/v1/apps", Fixtures.app("ENCLAVE_OS").put("input_image_name", host + "/openccm/a").put("output_image_name", host + "/openccm/b"))
                 .expect(200)

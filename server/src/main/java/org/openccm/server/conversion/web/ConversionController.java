@@ -54,9 +54,6 @@ class ConversionController {
             FieldRules.absent("request.converter_options.add_ccm_ca_certificates", c.addCcmCaCertificates(), why);
             FieldRules.absent("request.converter_options.allow_cmdline_args", c.allowCmdlineArgs(), why);
             FieldRules.absent("request.converter_options.debug", c.debug(), why);
-            FieldRules.absent("request.converter_options.entrypoint", c.entrypoint(), why);
-            FieldRules.absent("request.converter_options.entrypoint_args", c.entrypointArgs(), why);
-            FieldRules.absent("request.converter_options.env_vars", c.envVars(), why);
             FieldRules.absent("request.converter_options.mutable_env_vars", c.mutableEnvVars(), why);
             FieldRules.absent("request.converter_options.java_mode", c.javaMode(), why);
         }
@@ -66,7 +63,8 @@ class ConversionController {
                 in.name(), ConversionRequests.credential("request.input_image", in.authConfig()),
                 out.name(), ConversionRequests.credential("request.output_image", out.authConfig()),
                 o.memSize(), o.cpuCount(),
-                o.enableOverlayFilesystemPersistence() == null || o.enableOverlayFilesystemPersistence());
+                o.enableOverlayFilesystemPersistence() == null || o.enableOverlayFilesystemPersistence(),
+                c == null ? null : c.entrypoint(), c == null ? null : c.entrypointArgs(), c == null ? null : c.envVars());
         return BuildResponse.of(created.build(), created.app());
     }
 
