@@ -232,14 +232,10 @@ public class AciConversionService {
                     options.env())), options.debug());
             String ccePolicy = AciPolicyGenerator.base64(policy);
 
-            List<DockerInfo.ExposedPort> ports = new ArrayList<>();
-            List<AciDeploymentTemplate.Port> templatePorts = new ArrayList<>();
-            c.path("ExposedPorts").propertyNames().forEach(p -> {
-                String[] parts = p.split("/");
-                boolean udp = parts.length > 1 && parts[1].equalsIgnoreCase("udp");
-                ports.add(new DockerInfo.ExposedPort(Integer.parseInt(parts[0]), udp ? DockerInfo.Protocol.Udp : DockerInfo.Protocol.Tcp));
-                templatePorts.add(new AciDeploymentTemplate.Port(Integer.parseInt(parts[0]), udp ? "udp" : "tcp"));
-            });
+            List<DockerInfo.ExposedPort> ports = ConversionService.exposedPorts(c);
+            List<AciDeploymentTemplate.Port> templatePorts = ports.stream()
+                    .map(p -> new AciDeploymentTemplate.Port(p.port(), p.protocol() == DockerInfo.Protocol.Udp ? "udp" : "tcp"))
+                    .toList();
             List<String> command = null;
             if (overridden) {
                 command = new ArrayList<>();
@@ -300,7 +296,7 @@ public class AciConversionService {
             throw new IllegalStateException(e);
         }
         try (InputStream raw = Files.newInputStream(blob)) {
-            InputStream tar = uncompressed(raw, index, digest);
+            InputStream tar = Tar2Ext4.decompressed(raw);
             DigestInputStream counted = new DigestInputStream(tar, sha);
             try {
                 Tar2Ext4.convert(counted, image);
@@ -317,20 +313,6 @@ public class AciConversionService {
         String root = DmVerity.rootHash(image);
         Files.deleteIfExists(image);
         return root;
-    }
-
-    private static InputStream uncompressed(InputStream raw, int index, String digest) throws IOException, ConversionService.ConversionFailed {
-        java.io.BufferedInputStream in = new java.io.BufferedInputStream(raw, 1 << 16);
-        in.mark(4);
-        byte[] magic = in.readNBytes(4);
-        in.reset();
-        if (magic.length == 4 && (magic[0] & 0xff) == 0x28 && (magic[1] & 0xff) == 0xb5 && (magic[2] & 0xff) == 0x2f && (magic[3] & 0xff) == 0xfd) {
-            return new java.io.BufferedInputStream(new io.airlift.compress.zstd.ZstdInputStream(in), 1 << 16);
-        }
-        if (magic.length >= 2 && (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b) {
-            return new java.io.BufferedInputStream(new java.util.zip.GZIPInputStream(in, 1 << 16), 1 << 16);
-        }
-        return in;
     }
 
     private static String registryHost(Reference ref) {

@@ -293,12 +293,7 @@ public class ConversionService {
                     .orElseGet(() -> credentials.credentialFor(b.accountId(), output).orElse(null));
             String digest = push(out, outCred, eif, pcrs, b);
 
-            List<DockerInfo.ExposedPort> ports = new ArrayList<>();
-            c.path("ExposedPorts").propertyNames().forEach(p -> {
-                String[] parts = p.split("/");
-                ports.add(new DockerInfo.ExposedPort(
-                        Integer.parseInt(parts[0]), parts.length > 1 && parts[1].equalsIgnoreCase("udp") ? DockerInfo.Protocol.Udp : DockerInfo.Protocol.Tcp));
-            });
+            List<DockerInfo.ExposedPort> ports = exposedPorts(c);
             DockerInfo docker = new DockerInfo(
                     b.dockerInfo().dockerImageName(), b.dockerInfo().dockerVersion(), manifest.digest(), bytes >> 20, ports);
             builds.applyConversion(b.accountId(), b.id(), new ImageAttributes(null, new ImageAttributes.NitroEnclave(
@@ -375,6 +370,17 @@ public class ConversionService {
             throw new ConversionFailed("the Nitro blob set lacks " + file + " (configure openccm.conversion.blobs-dir)");
         }
         return Files.readAllBytes(file);
+    }
+
+    /** An image config's ExposedPorts ("8080/tcp", "53/udp"; no protocol means TCP), as docker_info records them. */
+    static List<DockerInfo.ExposedPort> exposedPorts(JsonNode config) {
+        List<DockerInfo.ExposedPort> ports = new ArrayList<>();
+        config.path("ExposedPorts").propertyNames().forEach(p -> {
+            String[] parts = p.split("/");
+            boolean udp = parts.length > 1 && parts[1].equalsIgnoreCase("udp");
+            ports.add(new DockerInfo.ExposedPort(Integer.parseInt(parts[0]), udp ? DockerInfo.Protocol.Udp : DockerInfo.Protocol.Tcp));
+        });
+        return ports;
     }
 
     private static List<String> strings(JsonNode array) {

@@ -82,7 +82,7 @@ public final class Tar2Ext4 {
 
     /**
      * The layer hash ACI policies record: the dm-verity root of the layer's ext4 image. Takes the layer blob as
-     * stored in a registry (gzip is recognised and undone) and works through a temporary file, so a layer of any
+     * stored in a registry (gzip and zstd are recognised and undone) and works through a temporary file, so a layer of any
      * size is never held in memory.
      */
     public static String rootHash(InputStream layer) throws IOException {
@@ -95,13 +95,19 @@ public final class Tar2Ext4 {
         }
     }
 
-    static InputStream decompressed(InputStream layer) throws IOException {
+    /** A layer blob as its tar: gzip and zstd are recognised by their magic numbers, anything else is taken as tar. */
+    public static InputStream decompressed(InputStream layer) throws IOException {
         BufferedInputStream in = new BufferedInputStream(layer, 1 << 16);
-        in.mark(2);
-        int b0 = in.read();
-        int b1 = in.read();
+        in.mark(4);
+        byte[] magic = in.readNBytes(4);
         in.reset();
-        return b0 == 0x1f && b1 == 0x8b ? new BufferedInputStream(new GZIPInputStream(in, 1 << 16), 1 << 16) : in;
+        if (magic.length == 4 && (magic[0] & 0xff) == 0x28 && (magic[1] & 0xff) == 0xb5 && (magic[2] & 0xff) == 0x2f && (magic[3] & 0xff) == 0xfd) {
+            return new BufferedInputStream(new io.airlift.compress.zstd.ZstdInputStream(in), 1 << 16);
+        }
+        if (magic.length >= 2 && (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b) {
+            return new BufferedInputStream(new GZIPInputStream(in, 1 << 16), 1 << 16);
+        }
+        return in;
     }
 
     private static CompactExt4Writer.FileSpec withXattrs(CompactExt4Writer.FileSpec f, Map<String, byte[]> xattrs) {
