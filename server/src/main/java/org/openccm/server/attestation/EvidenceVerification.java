@@ -60,7 +60,8 @@ public class EvidenceVerification {
             JdbcClient jdbc) {
         this.jdbc = jdbc;
         List<X509Certificate> nitroRoots = new ArrayList<>(List.of(NitroVerifier.awsRoot()));
-        for (Path pem : pemFiles(extraNitroRoots)) {
+        for (String file : commaSeparated(extraNitroRoots)) {
+            Path pem = Path.of(file);
             try {
                 nitroRoots.addAll(CertificateChains.parseAll(pem.toString(), Files.readAllBytes(pem)));
             } catch (IOException e) {
@@ -72,27 +73,21 @@ public class EvidenceVerification {
         this.nitro = new NitroVerifier(nitroRoots);
         this.snp = SnpVerifier.withAmdRoots();
         // Empty means Microsoft's issuer of the ACI UVM feed; an operator may name others (comma-separated did:x509).
-        List<String> issuers = java.util.Arrays.stream(uvmIssuers.split(",")).map(String::strip).filter(x -> !x.isEmpty()).toList();
+        List<String> issuers = commaSeparated(uvmIssuers);
         if (issuers.isEmpty()) {
             issuers = List.of(UvmEndorsementVerifier.MICROSOFT_UVM_ISSUER);
         }
         this.aci = new AciVerifier(snp, new UvmEndorsementVerifier(issuers));
         this.azure = new AzureCvmVerifier(snp, dcap);
-        this.acceptedTcb = java.util.Arrays.stream(acceptedTcbStatuses.split(",")).map(String::strip).filter(x -> !x.isEmpty()).toList();
+        this.acceptedTcb = commaSeparated(acceptedTcbStatuses);
     }
 
     /**
-     * The comma-separated PEM files of the property. Taken as text because Spring binds an empty property to a list
-     * holding one null, which is what the default configuration has.
+     * The entries of a comma-separated property, blanks dropped. List properties are taken as text because Spring
+     * binds an empty property to a list holding one null, which is what the default configuration has.
      */
-    static List<Path> pemFiles(String commaSeparated) {
-        List<Path> files = new ArrayList<>();
-        for (String entry : commaSeparated.split(",")) {
-            if (!entry.isBlank()) {
-                files.add(Path.of(entry.strip()));
-            }
-        }
-        return files;
+    static List<String> commaSeparated(String property) {
+        return java.util.Arrays.stream(property.split(",")).map(String::strip).filter(x -> !x.isEmpty()).toList();
     }
 
     /** @param signingCertificate the VCEK or VLEK (DER or PEM) for SEV-SNP; unused for Nitro */

@@ -25,7 +25,17 @@ public record ImageAttributes(
     }
 
     /** {@code policy} is the base64 of the confidential-container policy (Rego) that ACI enforces. */
-    public record Aci(String policy) {}
+    public record Aci(String policy) {
+        /** What ACI puts into the SEV-SNP report's HOST_DATA: SHA-256 of the policy text (not of its base64), hex. */
+        public String hostData() {
+            try {
+                return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                        .digest(java.util.Base64.getDecoder().decode(policy.replaceAll("\\s", ""))));
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
 
     public record AzureCvm(AzureCvmPcrs pcrs, List<Coprocessor> coprocessors) {}
 

@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.openccm.attestation.Hex;
@@ -61,7 +60,7 @@ public record ReferenceValueText(String identity, String full) {
             case ACI -> {
                 id.add("image=" + docker.dockerImageName() + ":" + docker.dockerVersion());
                 // ACI puts SHA-256(policy) into the SNP report's HOST_DATA: that is the identity attestation matches.
-                id.add("host_data=" + (a.aci() == null ? "none" : Hex.of(sha256(Base64.getDecoder().decode(a.aci().policy().replaceAll("\\s", ""))))));
+                id.add("host_data=" + (a.aci() == null ? "none" : a.aci().hostData()));
             }
             case AZURE_CVM -> {
                 id.add("hash_alg=" + a.azureCvm().pcrs().hashAlg().name());
