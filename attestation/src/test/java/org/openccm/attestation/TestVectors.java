@@ -7,8 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The real samples in {@code ../shared/vectors}, read in place so their provenance stays in {@code SOURCES.md}.
- * Found from the working directory upwards, or from {@code -Dopenccm.vectors=DIR}.
+ * The real samples kept in the repository's {@code testdata/}, whose {@code SOURCES.md} records their provenance,
+ * licences and verification clocks. Found from the working directory upwards, or from {@code -Dopenccm.vectors=DIR}.
  */
 public final class TestVectors {
     private TestVectors() {}
@@ -19,13 +19,13 @@ public final class TestVectors {
             return Path.of(configured);
         }
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path candidate = dir.resolveSibling("shared").resolve("vectors");
-            if (Files.isDirectory(candidate)) {
+            Path candidate = dir.resolve("testdata");
+            if (Files.isRegularFile(candidate.resolve("SOURCES.md"))) {
                 return candidate;
             }
         }
         throw new IllegalStateException(
-                "the test vectors (../shared/vectors beside the checkout) are missing; set -Dopenccm.vectors=DIR");
+                "the test vectors (testdata/ at the repository root) are missing; set -Dopenccm.vectors=DIR");
     }
 
     public static Path path(String relative) {

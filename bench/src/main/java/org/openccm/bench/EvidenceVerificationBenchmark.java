@@ -33,7 +33,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * What one attestation costs in verification, per platform, on the real samples at their recorded clocks: a
  * Nitro document (ES384 COSE + chain), a SEV-SNP report (ECDSA P-384 + VCEK chain), an ACI group (SNP report +
  * PS384 UVM endorsement), and an SGX DCAP quote with its collateral (seven P-256 checks beyond the cached chains). Chain links verified once are cached, so this measures the steady state of a server.
- * Vectors come from ../shared/vectors beside the checkout, or -Dopenccm.vectors=DIR.
+ * Vectors come from the repository's testdata/, or -Dopenccm.vectors=DIR.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -98,13 +98,13 @@ public class EvidenceVerificationBenchmark {
         String configured = System.getProperty("openccm.vectors");
         Path root = configured != null ? Path.of(configured) : null;
         for (Path dir = Path.of("").toAbsolutePath(); root == null && dir != null; dir = dir.getParent()) {
-            Path candidate = dir.resolveSibling("shared").resolve("vectors");
-            if (Files.isDirectory(candidate)) {
+            Path candidate = dir.resolve("testdata");
+            if (Files.isRegularFile(candidate.resolve("SOURCES.md"))) {
                 root = candidate;
             }
         }
         if (root == null) {
-            throw new IllegalStateException("the vectors (../shared/vectors beside the checkout) are missing; set -Dopenccm.vectors=DIR");
+            throw new IllegalStateException("the vectors (testdata/ at the repository root) are missing; set -Dopenccm.vectors=DIR");
         }
         return Files.readAllBytes(root.resolve(relative));
     }

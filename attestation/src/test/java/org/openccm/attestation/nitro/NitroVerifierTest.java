@@ -15,7 +15,7 @@ import org.openccm.attestation.TestVectors;
 import org.openccm.attestation.VerificationContext;
 import org.openccm.attestation.x509.CertificateChains;
 
-/** The real Nitro documents of ../shared/vectors/nitro, each at the clock SOURCES.md records for it. */
+/** The real Nitro documents of testdata/nitro, each at the clock SOURCES.md records for it. */
 class NitroVerifierTest {
     private static final NitroVerifier VERIFIER = NitroVerifier.withAwsRoot();
     private static final VerificationContext OCT_13_2022 = VerificationContext.at(Instant.parse("2022-10-13T10:00:00Z"));

@@ -17,7 +17,7 @@ import org.openccm.attestation.TestVectors;
 import org.openccm.attestation.VerificationContext;
 import org.openccm.attestation.x509.CertificateChains;
 
-/** The real SEV-SNP reports of ../shared/vectors/sev-snp, each at the clock SOURCES.md records for it. */
+/** The real SEV-SNP reports of testdata/sev-snp, each at the clock SOURCES.md records for it. */
 class SnpVerifierTest {
     private static final SnpVerifier VERIFIER = SnpVerifier.withAmdRoots();
     private static final VerificationContext JAN_2024 = VerificationContext.at(Instant.parse("2024-01-01T00:00:00Z"));

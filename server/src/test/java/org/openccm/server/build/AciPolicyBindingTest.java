@@ -15,7 +15,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * An ACI image's identity is SHA-256 of its policy, which ACI puts into the SEV-SNP report's HOST_DATA. The real
- * policies of ../shared/vectors hash to the HOST_DATA of the real reports (asserted in SnpVerifierTest).
+ * policies of testdata hash to the HOST_DATA of the real reports (asserted in SnpVerifierTest).
  */
 class AciPolicyBindingTest extends ApiTest {
     private UUID app;

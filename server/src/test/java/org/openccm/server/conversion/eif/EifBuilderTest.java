@@ -15,7 +15,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.openccm.server.TestFiles;
 
-/** The synthetic EIF vectors of ../shared/vectors/eif, reproduced byte for byte and measured as nitro-cli does. */
+/** The synthetic EIF vectors of testdata/eif, reproduced byte for byte and measured as nitro-cli does. */
 class EifBuilderTest {
     private static final Map<Integer, String> EXPECTED = Map.of(
             0, "7bc37c0a26a00b59d13d037dd3d68369fb0d35edc46027e3ca232c2e795aec3d686b138fa7df411a686573642dace80d",
