@@ -4,16 +4,49 @@ package org.openccm.attestation;
 import java.time.Instant;
 
 /**
- * The inputs of one verification that are not the evidence: the instant at which certificates must be valid (the
- * sample's recorded clock for archived evidence, the server clock otherwise) and whether debug-mode workloads may
- * pass (never in production; tests of debug samples turn it on).
+ * The inputs of one verification that are not the evidence: the instant at which certificates and collateral must
+ * be valid (the sample's recorded clock for archived evidence, the server clock otherwise), whether debug-mode
+ * workloads may pass (never in production; tests of debug samples turn it on), the key the evidence must bind (null
+ * when nothing is to be issued, as for explain, and then the result says it was not checked), and where missing
+ * collateral comes from.
+ *
+ * <p>The trusted roots are not part of the context on purpose: each verifier is constructed with its pinned vendor
+ * roots, so no request can bring its own trust anchor.
  */
-public record VerificationContext(Instant now, boolean allowDebug) {
+public record VerificationContext(Instant now, boolean allowDebug, KeyBinding binding, CollateralSource collateral) {
+    public VerificationContext {
+        collateral = collateral == null ? CollateralSource.NONE : collateral;
+    }
+
     public static VerificationContext at(Instant now) {
-        return new VerificationContext(now, false);
+        return new VerificationContext(now, false, null, CollateralSource.NONE);
     }
 
     public VerificationContext allowingDebug() {
-        return new VerificationContext(now, true);
+        return new VerificationContext(now, true, binding, collateral);
+    }
+
+    public VerificationContext binding(KeyBinding expected) {
+        return new VerificationContext(now, allowDebug, expected, collateral);
+    }
+
+    public VerificationContext collateral(CollateralSource source) {
+        return new VerificationContext(now, allowDebug, binding, source);
+    }
+
+    /**
+     * Checks the binding when one is expected: {@code reportData} is the platform's bound field (REPORT_DATA, the
+     * TPM quote's nonce); {@code rule} says in words where the digest must be.
+     *
+     * @return whether a binding was checked (false: none was expected)
+     */
+    public boolean checkBinding(byte[] reportData, String rule) throws EvidenceRejected {
+        if (binding == null) {
+            return false;
+        }
+        if (!binding.boundBy(reportData)) {
+            throw binding.notBound(rule);
+        }
+        return true;
     }
 }

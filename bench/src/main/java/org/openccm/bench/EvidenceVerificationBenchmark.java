@@ -82,7 +82,7 @@ public class EvidenceVerificationBenchmark {
 
     @Benchmark
     public AciAttestation aciGroup() throws EvidenceRejected {
-        return aci.verify(Evidence.of(aciEvidence), VerificationContext.at(Instant.parse("2023-06-01T00:00:00Z")));
+        return aci.verifyGroup(Evidence.of(aciEvidence), VerificationContext.at(Instant.parse("2023-06-01T00:00:00Z")));
     }
 
     @Benchmark

@@ -8,6 +8,8 @@ import org.openccm.attestation.EvidenceRejected;
 import org.openccm.attestation.EvidenceRejected.Reason;
 import org.openccm.attestation.EvidenceVerifier;
 import org.openccm.attestation.Hex;
+import org.openccm.attestation.Measurement;
+import org.openccm.attestation.VerifiedEvidence;
 import org.openccm.attestation.Platform;
 import org.openccm.attestation.VerificationContext;
 import org.openccm.attestation.snp.SnpAttestation;
@@ -32,7 +34,7 @@ import tools.jackson.databind.json.JsonMapper;
  * the report's GUEST_SVN (the real sample has 22 and 2), so it is reported, not compared; a minimum UVM SVN would
  * be a policy of its own.
  */
-public final class AciVerifier implements EvidenceVerifier<AciAttestation> {
+public final class AciVerifier implements EvidenceVerifier {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private final SnpVerifier snp;
     private final UvmEndorsementVerifier uvm;
@@ -47,8 +49,17 @@ public final class AciVerifier implements EvidenceVerifier<AciAttestation> {
         return Platform.ACI;
     }
 
+    /** The group's report binds a key as any SEV-SNP report does: in REPORT_DATA. */
     @Override
-    public AciAttestation verify(Evidence evidence, VerificationContext context) throws EvidenceRejected {
+    public VerifiedEvidence verify(Evidence evidence, VerificationContext context) throws EvidenceRejected {
+        AciAttestation a = verifyGroup(evidence, context);
+        boolean bound = context.checkBinding(a.snp().report().reportData(), SnpVerifier.BINDING_RULE);
+        UvmEndorsement uvm = a.uvm();
+        return new VerifiedEvidence(
+                new Measurement.Aci(SnpVerifier.measurement(a.snp()), uvm.launchMeasurement(), uvm.guestSvn(), uvm.issuer()), bound);
+    }
+
+    public AciAttestation verifyGroup(Evidence evidence, VerificationContext context) throws EvidenceRejected {
         JsonNode document;
         try {
             document = JSON.readTree(evidence.document());

@@ -17,7 +17,15 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import org.openccm.attestation.Evidence;
 import org.openccm.attestation.EvidenceRejected;
+import org.openccm.attestation.EvidenceVerifier;
+import org.openccm.attestation.Hex;
+import org.openccm.attestation.Measurement;
+import org.openccm.attestation.Platform;
+import org.openccm.attestation.VerifiedEvidence;
+import org.openccm.attestation.dcap.TcbPolicy;
+import org.openccm.attestation.tdx.TdxVerifier;
 import org.openccm.attestation.EvidenceRejected.Reason;
 import org.openccm.attestation.VerificationContext;
 import org.openccm.attestation.dcap.DcapAttestation;
@@ -35,24 +43,52 @@ import tools.jackson.databind.json.JsonMapper;
  * equal to the SHA-256 of the PCR values sent, and that key vouched for by hardware: the HCL report's variable data
  * (holding the key) hashes to the REPORT_DATA of a genuine SEV-SNP report at VMPL0, or of a genuine TDX quote.
  */
-public final class AzureCvmVerifier {
+public final class AzureCvmVerifier implements EvidenceVerifier {
+    public static final String BINDING_RULE = "the vTPM quote's nonce must start with the SHA-256 of its DER SubjectPublicKeyInfo";
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final int TPM_GENERATED = 0xFF544347;
     private static final int TPM_ST_ATTEST_QUOTE = 0x8018;
     private static final int TPM_ALG_SHA256 = 0x000B;
     private final SnpVerifier snp;
     private final DcapVerifier dcap;
+    private final TcbPolicy tcbPolicy;
 
-    public AzureCvmVerifier(SnpVerifier snp, DcapVerifier dcap) {
+    public AzureCvmVerifier(SnpVerifier snp, DcapVerifier dcap, TcbPolicy tcbPolicy) {
         this.snp = snp;
         this.dcap = dcap;
+        this.tcbPolicy = tcbPolicy;
+    }
+
+    public AzureCvmVerifier(SnpVerifier snp, DcapVerifier dcap) {
+        this(snp, dcap, TcbPolicy.DEFAULT);
+    }
+
+    @Override
+    public Platform platform() {
+        return Platform.AZURE_CVM;
+    }
+
+    /** A TDX-backed VM's platform must be at an accepted TCB status like any DCAP quote's. */
+    @Override
+    public VerifiedEvidence verify(Evidence evidence, VerificationContext context) throws EvidenceRejected {
+        DcapCollateral collateral = evidence.collateral() == null ? null : DcapCollateral.parse(evidence.collateral());
+        AzureCvmAttestation a = verifyVm(evidence.document(), evidence.signingCertificate(), collateral, context);
+        Measurement hardware;
+        if (a.tdx() != null) {
+            tcbPolicy.check(a.tdx());
+            hardware = TdxVerifier.measurement(a.tdx());
+        } else {
+            hardware = SnpVerifier.measurement(a.snp());
+        }
+        boolean bound = context.checkBinding(a.nonce(), BINDING_RULE);
+        return new VerifiedEvidence(new Measurement.AzureCvm(a.pcrs(), Hex.of(a.nonce()), hardware), bound);
     }
 
     /**
      * @param signingCertificate the VCEK when the evidence does not carry it (SNP)
      * @param collateral Intel's collateral for the TD quote (TDX); null for SNP
      */
-    public AzureCvmAttestation verify(byte[] document, byte[] signingCertificate, DcapCollateral collateral, VerificationContext context)
+    public AzureCvmAttestation verifyVm(byte[] document, byte[] signingCertificate, DcapCollateral collateral, VerificationContext context)
             throws EvidenceRejected {
         JsonNode e;
         try {
@@ -93,10 +129,10 @@ public final class AzureCvmVerifier {
             }
             reportData = snpAttestation.report().reportData();
         } else if (reportType == 4) {
-            if (collateral == null) {
-                throw new EvidenceRejected(Reason.MALFORMED, "collateral", "required for a TDX confidential VM: Intel's collateral for its TD quote");
-            }
-            tdxAttestation = dcap.verify(base64url(e.path("td_quote"), "td_quote"), collateral, context);
+            byte[] tdQuote = base64url(e.path("td_quote"), "td_quote");
+            tdxAttestation = collateral != null
+                    ? dcap.verify(tdQuote, collateral, context)
+                    : dcap.verify(tdQuote, (byte[]) null, context, "a TDX confidential VM's TD");
             if (tdxAttestation.td() == null) {
                 throw new EvidenceRejected(Reason.MALFORMED, "td_quote", "is not a TDX quote");
             }

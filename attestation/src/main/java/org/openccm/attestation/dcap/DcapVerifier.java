@@ -62,6 +62,28 @@ public final class DcapVerifier {
         }
     }
 
+    /**
+     * Verifies a quote with the collateral the workload brought (dcap-qvl's JSON) or, when it brought none, the
+     * collateral the context's source has for the platform its PCK certificate names.
+     *
+     * @param platform how the caller names the quote's platform, for the refusal when collateral is missing
+     */
+    public DcapAttestation verify(byte[] quoteBytes, byte[] collateralJson, VerificationContext context, String platform)
+            throws EvidenceRejected {
+        if (collateralJson != null) {
+            return verify(quoteBytes, DcapCollateral.parse(collateralJson), context);
+        }
+        DcapQuote quote = DcapQuote.parse(quoteBytes);
+        List<X509Certificate> pck = quote.certificationType() == 5 ? CertificateChains.parseAll("PCK", quote.certificationData()) : List.of();
+        if (pck.isEmpty()) {
+            return verify(quoteBytes, (DcapCollateral) null, context);
+        }
+        DcapCollateral fetched = context.collateral().intel(PckExtension.of(pck.getFirst()).fmspc(), quote.tdx()).orElseThrow(
+                () -> new EvidenceRejected(Reason.MALFORMED, "collateral",
+                        "required for " + platform + " quotes: Intel's TCB info, QE identity and CRLs"));
+        return verify(quoteBytes, fetched, context);
+    }
+
     public DcapAttestation verify(byte[] quoteBytes, DcapCollateral collateral, VerificationContext context) throws EvidenceRejected {
         Instant now = context.now();
         DcapQuote quote = DcapQuote.parse(quoteBytes);
@@ -86,6 +108,9 @@ public final class DcapVerifier {
         verifyP1363(attestationKey(quote.attestationKey()), quote.signedBytes(), quote.signature(), "quote.signature",
                 "the quote is not signed by the key its quoting enclave certified");
 
+        if (collateral == null) {
+            throw new EvidenceRejected(Reason.MALFORMED, "collateral", "required: Intel's TCB info, QE identity and CRLs");
+        }
         // Collateral: Intel's signatures, validity, and applicability to this platform.
         CertificateChains.verify(chainToRoot(collateral.tcbInfoIssuerChain()), List.of("TCB Signing", "Intel SGX Root CA"), List.of(root), now);
         CertificateChains.verify(chainToRoot(collateral.qeIdentityIssuerChain()), List.of("TCB Signing", "Intel SGX Root CA"), List.of(root), now);

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
@@ -19,6 +20,9 @@ import org.openccm.attestation.EvidenceVerifier;
 import org.openccm.attestation.Platform;
 import org.openccm.attestation.EvidenceRejected.Reason;
 import org.openccm.attestation.Hex;
+import org.openccm.attestation.KeyBinding;
+import org.openccm.attestation.Measurement;
+import org.openccm.attestation.VerifiedEvidence;
 import org.openccm.attestation.VerificationContext;
 import org.openccm.attestation.cbor.Cbor;
 import org.openccm.attestation.cbor.CborException;
@@ -35,7 +39,7 @@ import org.openccm.attestation.x509.CertificateChains;
  *   <li>refuse debug mode (PCR0-2 all zero) unless the context allows it.
  * </ol>
  */
-public final class NitroVerifier implements EvidenceVerifier<NitroAttestation> {
+public final class NitroVerifier implements EvidenceVerifier {
     private static final int MAX_OPTIONAL_FIELD = 1024;
     private final List<X509Certificate> roots;
 
@@ -64,9 +68,29 @@ public final class NitroVerifier implements EvidenceVerifier<NitroAttestation> {
     }
 
     @Override
-    public NitroAttestation verify(Evidence evidence, VerificationContext context) throws EvidenceRejected {
-        return verify(evidence.document(), context);
+    public VerifiedEvidence verify(Evidence evidence, VerificationContext context) throws EvidenceRejected {
+        NitroAttestation a = verify(evidence.document(), context);
+        return new VerifiedEvidence(new Measurement.Nitro(a.moduleId(), a.timestamp(), a.pcrs()), bound(a, context.binding()));
     }
+
+    /**
+     * The enclave binds a key by putting its DER SubjectPublicKeyInfo into {@code public_key} (then a challenge, when
+     * there is one, must be the document's {@code nonce}), or the binding digest at the start of {@code user_data}.
+     */
+    private static boolean bound(NitroAttestation a, KeyBinding binding) throws EvidenceRejected {
+        if (binding == null) {
+            return false;
+        }
+        boolean byKey = a.publicKey() != null
+                && MessageDigest.isEqual(a.publicKey(), binding.publicKey())
+                && (binding.nonce() == null || (a.nonce() != null && MessageDigest.isEqual(a.nonce(), binding.nonce())));
+        if (!byKey && !binding.boundBy(a.userData())) {
+            throw binding.notBound(BINDING_RULE);
+        }
+        return true;
+    }
+
+    static final String BINDING_RULE = "public_key must be its DER SubjectPublicKeyInfo, or user_data its SHA-256";
 
     public NitroAttestation verify(byte[] document, VerificationContext context) throws EvidenceRejected {
         List<Object> cose = envelope(document);

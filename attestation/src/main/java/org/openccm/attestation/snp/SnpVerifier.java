@@ -19,6 +19,8 @@ import org.openccm.attestation.EvidenceVerifier;
 import org.openccm.attestation.Platform;
 import org.openccm.attestation.EvidenceRejected.Reason;
 import org.openccm.attestation.Hex;
+import org.openccm.attestation.Measurement;
+import org.openccm.attestation.VerifiedEvidence;
 import org.openccm.attestation.VerificationContext;
 import org.openccm.attestation.x509.CertificateChains;
 import org.openccm.attestation.x509.Der;
@@ -37,7 +39,9 @@ import org.openccm.attestation.x509.Der;
  * </ol>
  * The VCEK is an input (the caller supplies it or takes it from a local cache); nothing here uses the network.
  */
-public final class SnpVerifier implements EvidenceVerifier<SnpAttestation> {
+public final class SnpVerifier implements EvidenceVerifier {
+    /** Where an SEV-SNP workload binds a key, in words for refusals and documentation. */
+    public static final String BINDING_RULE = "REPORT_DATA must start with the SHA-256 of its DER SubjectPublicKeyInfo";
     private static final String OID = "1.3.6.1.4.1.3704.1.";
     private final Map<AmdProduct, AmdCertificates> roots;
 
@@ -90,12 +94,33 @@ public final class SnpVerifier implements EvidenceVerifier<SnpAttestation> {
         return Platform.SEV_SNP;
     }
 
+    /**
+     * The VCEK comes with the evidence or, when it does not, from the context's collateral source; a VCEK the
+     * workload brought that verified is offered to the source for the chip's next report.
+     */
     @Override
-    public SnpAttestation verify(Evidence evidence, VerificationContext context) throws EvidenceRejected {
-        if (evidence.signingCertificate() == null) {
-            throw new EvidenceRejected(Reason.CHAIN, "vcek", "required: the VCEK (or VLEK) that signed the report");
+    public VerifiedEvidence verify(Evidence evidence, VerificationContext context) throws EvidenceRejected {
+        byte[] certificate = evidence.signingCertificate();
+        SnpReport parsed = SnpReportParser.parse(evidence.document());
+        boolean brought = certificate != null;
+        if (!brought) {
+            certificate = context.collateral().amdVcek(parsed.chipId(), parsed.reportedTcb()).orElseThrow(
+                    () -> new EvidenceRejected(Reason.CHAIN, "vcek", "required: the VCEK (or VLEK) that signed the report"));
         }
-        return verify(evidence.document(), evidence.signingCertificate(), context);
+        SnpAttestation a = verify(evidence.document(), certificate, context);
+        if (brought && !a.vlek()) {
+            context.collateral().verifiedVcek(parsed.chipId(), parsed.reportedTcb(), a.signingCertificate());
+        }
+        boolean bound = context.checkBinding(a.report().reportData(), BINDING_RULE);
+        return new VerifiedEvidence(measurement(a), bound);
+    }
+
+    /** What a verified report measured, in the image API's terms. */
+    public static Measurement.SevSnp measurement(SnpAttestation a) {
+        SnpReport r = a.report();
+        return new Measurement.SevSnp(
+                Hex.of(r.measurement()), r.vmpl(), Hex.of(r.hostData()), Hex.of(r.reportData()), a.product().kdsName(),
+                a.vlek(), r.reportedTcb());
     }
 
     public SnpAttestation verify(byte[] reportBytes, byte[] signingCertificate, VerificationContext context)

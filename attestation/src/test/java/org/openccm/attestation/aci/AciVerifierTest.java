@@ -30,7 +30,7 @@ class AciVerifierTest {
 
     @Test
     void verifiesTheRealEvidenceAndItsPolicyBinding() throws Exception {
-        AciAttestation a = verifier.verify(Evidence.of(evidence(report(), endorsement())), JUNE_2023);
+        AciAttestation a = verifier.verifyGroup(Evidence.of(evidence(report(), endorsement())), JUNE_2023);
 
         assertThat(a.uvm().launchMeasurement()).isEqualTo(
                 "51068107cdc7ee3d89c7821b05bca6147eb77b2005ae759050fc049b65a1b0beabc65a9d857acecf23225f5ec76849f5");
@@ -47,7 +47,7 @@ class AciVerifierTest {
         byte[] cose = endorsement();
         int at = indexOf(cose, "x-ms-sevsnpvm-guestsvn\": \"22".getBytes(StandardCharsets.US_ASCII)) + 27;
         cose[at] = '3'; // "22" -> "23": a higher endorsed SVN
-        assertThatThrownBy(() -> verifier.verify(Evidence.of(evidence(report(), cose)), JUNE_2023))
+        assertThatThrownBy(() -> verifier.verifyGroup(Evidence.of(evidence(report(), cose)), JUNE_2023))
                 .isInstanceOfSatisfying(EvidenceRejected.class, e -> {
                     assertThat(e.reason()).isEqualTo(EvidenceRejected.Reason.SIGNATURE);
                     assertThat(e.field()).isEqualTo("reference_info.signature");
@@ -58,7 +58,7 @@ class AciVerifierTest {
     void aFlippedReportByteBreaksTheReportSignature() throws Exception {
         byte[] report = report();
         report[0x50] ^= 1; // REPORT_DATA
-        assertThatThrownBy(() -> verifier.verify(Evidence.of(evidence(report, endorsement())), JUNE_2023))
+        assertThatThrownBy(() -> verifier.verifyGroup(Evidence.of(evidence(report, endorsement())), JUNE_2023))
                 .isInstanceOfSatisfying(EvidenceRejected.class, e -> assertThat(e.reason()).isEqualTo(EvidenceRejected.Reason.SIGNATURE));
     }
 
@@ -66,13 +66,13 @@ class AciVerifierTest {
     void anIssuerNotTrustedIsRefused() throws Exception {
         AciVerifier other = new AciVerifier(SnpVerifier.withAmdRoots(), new UvmEndorsementVerifier(
                 List.of("did:x509:0:sha256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA::eku:1.3.6.1.4.1.311.76.59.1.2")));
-        assertThatThrownBy(() -> other.verify(Evidence.of(evidence(report(), endorsement())), JUNE_2023))
+        assertThatThrownBy(() -> other.verifyGroup(Evidence.of(evidence(report(), endorsement())), JUNE_2023))
                 .isInstanceOfSatisfying(EvidenceRejected.class, e -> assertThat(e.reason()).isEqualTo(EvidenceRejected.Reason.WRONG_ROOT));
     }
 
     @Test
     void theEndorsementHasExpiredAYearLater() throws Exception {
-        assertThatThrownBy(() -> verifier.verify(Evidence.of(evidence(report(), endorsement())),
+        assertThatThrownBy(() -> verifier.verifyGroup(Evidence.of(evidence(report(), endorsement())),
                         VerificationContext.at(Instant.parse("2024-06-01T00:00:00Z"))))
                 .isInstanceOfSatisfying(EvidenceRejected.class, e -> assertThat(e.reason()).isEqualTo(EvidenceRejected.Reason.EXPIRED));
     }
@@ -82,7 +82,7 @@ class AciVerifierTest {
         // The security-context sample's endorsement is genuine, but of another UVM build than these reports measured.
         byte[] cose = Base64.getMimeDecoder().decode(TestVectors.text("aci-policy/csc-security-context-2023/reference-info-base64").trim());
         byte[] report = TestVectors.bytes("sev-snp/msft-tav-milan-aci-report.bin");
-        assertThatThrownBy(() -> verifier.verify(Evidence.of(evidence(report, cose)), JUNE_2023))
+        assertThatThrownBy(() -> verifier.verifyGroup(Evidence.of(evidence(report, cose)), JUNE_2023))
                 .isInstanceOfSatisfying(EvidenceRejected.class, e -> {
                     assertThat(e.reason()).isEqualTo(EvidenceRejected.Reason.BINDING);
                     assertThat(e.field()).isEqualTo("snp_report.measurement");
@@ -91,7 +91,7 @@ class AciVerifierTest {
 
     @Test
     void evidenceThatIsNotTheAciDocumentIsMalformed() {
-        assertThatThrownBy(() -> verifier.verify(Evidence.of("{\"snp_report\":\"AAAA\"}".getBytes(StandardCharsets.US_ASCII)), JUNE_2023))
+        assertThatThrownBy(() -> verifier.verifyGroup(Evidence.of("{\"snp_report\":\"AAAA\"}".getBytes(StandardCharsets.US_ASCII)), JUNE_2023))
                 .isInstanceOfSatisfying(EvidenceRejected.class, e -> assertThat(e.field()).isEqualTo("reference_info"));
     }
 

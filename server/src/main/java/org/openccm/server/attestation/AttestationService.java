@@ -6,7 +6,11 @@ import java.io.StringReader;
 import java.security.PublicKey;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,7 +20,12 @@ import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
 import org.openccm.attestation.EvidenceRejected;
+import org.openccm.attestation.KeyBinding;
+import org.openccm.attestation.Measurement;
 import org.openccm.attestation.Platform;
+import org.openccm.attestation.ReferenceValues;
+import org.openccm.attestation.VerifiedEvidence;
+import org.openccm.attestation.azurecvm.PcrPriorityMatcher;
 import org.openccm.server.account.Caller;
 import org.openccm.server.app.AppService;
 import org.openccm.server.audit.AuditLog;
@@ -44,6 +53,7 @@ public class AttestationService {
     private final BuildService builds;
     private final AppService apps;
     private final CertificateService certificates;
+    private final CoprocessorCheck coprocessors;
     private final AuditLog audit;
     private final Clock clock;
 
@@ -53,8 +63,10 @@ public class AttestationService {
             BuildService builds,
             AppService apps,
             CertificateService certificates,
+            CoprocessorCheck coprocessors,
             AuditLog audit,
             Clock clock) {
+        this.coprocessors = coprocessors;
         this.verification = verification;
         this.matcher = matcher;
         this.builds = builds;
@@ -64,65 +76,56 @@ public class AttestationService {
         this.clock = clock;
     }
 
-    private CoprocessorCheck coprocessors;
-
-    @org.springframework.beans.factory.annotation.Autowired
-    void setCoprocessorCheck(CoprocessorCheck coprocessors) {
-        this.coprocessors = coprocessors;
-    }
 
     /** @param collateral Intel's DCAP collateral for SGX and TDX quotes (dcap-qvl's JSON layout); null otherwise */
     public record Evidence(
-            Platform platform, byte[] evidence, byte[] signingCertificate, byte[] collateral, CoprocessorCheck.GpuEvidence gpu) {}
+            Platform platform, byte[] evidence, byte[] signingCertificate, byte[] collateral, CoprocessorCheck.GpuEvidence gpu) {
+        org.openccm.attestation.Evidence platformEvidence() {
+            return new org.openccm.attestation.Evidence(evidence, signingCertificate, collateral);
+        }
+    }
 
     public record Attested(IssuedCertificate certificate, String caPem) {}
 
-    /** The outcome of matching verified evidence: the image chosen (if any) and every image considered. */
-    public record Decision(String outcome, Optional<Build> build, String detail, List<Considered> considered) {}
+    /** {@code measured} is empty and {@code decision} null when the evidence did not verify ({@code rejected}). */
+    public record Explanation(boolean verified, EvidenceRejected rejected, Map<String, String> measured, Decision decision) {}
 
-    public record Explanation(
-            boolean verified, EvidenceRejected rejected, Map<String, String> measured, Decision decision) {}
+    /** How many images beyond the index's candidates explain shows, newest first. */
+    static final int OTHER_IMAGES_EXPLAINED = 20;
 
     @Transactional(noRollbackFor = AttestationRefused.class)
     public Attested attest(Caller caller, Evidence evidence, String csrPem) {
         UUID account = caller.account();
         PublicKey key = csrPublicKey(csrPem);
+        KeyBinding binding = KeyBinding.of("csr", key.getEncoded());
+        Instant now = clock.instant();
         VerifiedEvidence verified;
         try {
-            verified = verification.verify(evidence.platform(), evidence.evidence(), evidence.signingCertificate(), evidence.collateral(), clock.instant());
+            verified = verification.verify(evidence.platform(), evidence.platformEvidence(), now, binding);
         } catch (EvidenceRejected e) {
             throw refuse(caller, evidence.platform(), e.reason().name(), e.field(), e.getMessage(), null);
         }
-        Decision decision = decide(account, verified);
-        if (decision.build().isEmpty() || !decision.outcome().equals("ACCEPTED")) {
-            throw refuse(caller, evidence.platform(), decision.outcome(), "evidence", decision.detail(), verified.measured());
+        if (!verified.bound()) {
+            throw new IllegalStateException(evidence.platform() + "'s verifier did not check the binding it was given");
         }
-        Build build = decision.build().get();
-        try {
-            coprocessors.check(build, evidence.gpu(), VerifiedEvidence.sha256(key.getEncoded()), clock.instant());
-        } catch (EvidenceRejected e) {
-            throw refuse(caller, evidence.platform(), e.reason().name(), e.field(), e.getMessage(), verified.measured());
-        }
-        if (!verified.binds(key.getEncoded())) {
-            throw refuse(
-                    caller,
-                    evidence.platform(),
-                    "BINDING",
-                    "csr",
-                    "the CSR's public key is not bound into the evidence (" + bindingRule(evidence.platform()) + ")",
-                    verified.measured());
-        }
+        Map<String, String> measured = verified.measurement().describe();
+        Decision decision = decide(account, verified.measurement(), evidence.gpu(), binding.digest(), now);
+        Build build = switch (decision) {
+            case Decision.Accepted accepted -> accepted.build();
+            case Decision.NotApproved n -> throw refuse(caller, evidence.platform(), "NOT_APPROVED", "evidence", n.detail(), measured);
+            case Decision.NoMatch n -> throw refuse(caller, evidence.platform(), "NO_MATCH", "evidence", n.detail(), measured);
+            case Decision.Refused r -> throw refuse(caller, evidence.platform(), r.reason().name(), r.field(), r.detail(), measured);
+        };
         AppService.AppView app = apps.view(apps.get(account, build.appId()));
         List<String> domains = app.whitelistedDomains();
         String subject = build.advancedSettings().certificate().subject();
         if (domains.isEmpty()) {
             throw refuse(caller, evidence.platform(), "NO_DOMAIN", "app", "app '" + app.app().name()
-                    + "' has no approved domain name to certify", verified.measured());
+                    + "' has no approved domain name to certify", measured);
         }
         if (subject != null && !domains.contains(subject.toLowerCase(java.util.Locale.ROOT))) {
             throw refuse(caller, evidence.platform(), "NO_DOMAIN", "advanced_settings.certificate.subject",
-                    "the image's certificate subject " + subject + " is not an approved domain of the app",
-                    verified.measured());
+                    "the image's certificate subject " + subject + " is not an approved domain of the app", measured);
         }
         IssuedCertificate cert = certificates.issue(
                 account,
@@ -139,86 +142,100 @@ public class AttestationService {
         details.put("platform", evidence.platform());
         details.put("build_id", build.id());
         details.put("certificate_id", cert.id());
-        details.put("measured", verified.measured());
+        details.put("measured", measured);
         audit.append(account, caller.actor(), "attestation.accepted", "build", build.id(), details);
         return new Attested(cert, certificates.caPem(account));
     }
 
-    /** Verifies and matches without issuing or recording anything; {@code at} may replay archived evidence. */
+    /**
+     * Verifies and matches without issuing or recording anything; {@code at} may replay archived evidence. No key
+     * binding is checked (nothing is issued), and the images that the index did not offer are listed too.
+     */
     public Explanation explain(UUID account, Evidence evidence, Instant at) {
+        Instant now = at == null ? clock.instant() : at;
         VerifiedEvidence verified;
         try {
-            verified = verification.verify(
-                    evidence.platform(), evidence.evidence(), evidence.signingCertificate(), evidence.collateral(),
-                    at == null ? clock.instant() : at);
+            verified = verification.verify(evidence.platform(), evidence.platformEvidence(), now, null);
         } catch (EvidenceRejected e) {
             return new Explanation(false, e, Map.of(), null);
         }
-        Decision decision = decide(account, verified);
-        if (decision.outcome().equals("ACCEPTED") && decision.build().isPresent()) {
-            try {
-                coprocessors.check(decision.build().get(), evidence.gpu(), null, at == null ? clock.instant() : at);
-            } catch (EvidenceRejected e) {
-                decision = new Decision("COPROCESSOR_REFUSED", decision.build(), e.field() + ": " + e.getMessage(), decision.considered());
-            }
-        }
-        return new Explanation(true, null, verified.measured(), decision);
+        Decision decision = decide(account, verified.measurement(), evidence.gpu(), null, now);
+        List<Considered> shown = new ArrayList<>(decision.considered());
+        Set<UUID> ids = new HashSet<>();
+        shown.forEach(c -> ids.add(c.build().id()));
+        shown.addAll(matcher.others(account, verified.measurement(), ids, OTHER_IMAGES_EXPLAINED));
+        return new Explanation(true, null, verified.measurement().describe(), withConsidered(decision, List.copyOf(shown)));
     }
 
-    private Decision decide(UUID account, VerifiedEvidence verified) {
-        List<Considered> considered = matcher.consider(account, verified.platform(), verified.measured());
-        if (verified.platform() == Platform.AZURE_CVM) {
-            return decideByPcrPriority(verified, considered);
+    private static Decision withConsidered(Decision d, List<Considered> considered) {
+        return switch (d) {
+            case Decision.Accepted a -> new Decision.Accepted(a.build(), a.detail(), considered);
+            case Decision.NotApproved n -> new Decision.NotApproved(n.build(), n.detail(), considered);
+            case Decision.NoMatch n -> new Decision.NoMatch(n.detail(), considered);
+            case Decision.Refused r -> new Decision.Refused(r.build(), r.reason(), r.field(), r.detail(), considered);
+        };
+    }
+
+    /**
+     * Chooses the image among the index's candidates: the newest approved match, else the newest match (not
+     * approved), else none; Azure CVMs by the guide's PCR priority rule. An accepted image's coprocessors are then
+     * checked, with {@code gpuNonce} as the GPU report's expected nonce (null when nothing is issued).
+     */
+    private Decision decide(UUID account, Measurement measured, CoprocessorCheck.GpuEvidence gpu, byte[] gpuNonce, Instant now) {
+        List<Considered> considered = matcher.candidates(account, measured);
+        Decision decision = measured instanceof Measurement.AzureCvm cvm
+                ? decideByPcrPriority(cvm, considered)
+                : decideByMatch(measured, considered);
+        if (decision instanceof Decision.Accepted accepted) {
+            Considered chosen = considered.stream().filter(c -> c.build().id().equals(accepted.build().id())).findFirst().orElseThrow();
+            try {
+                coprocessors.check(accepted.build(), chosen.referenceValues().orElseThrow(), gpu, gpuNonce, now);
+            } catch (EvidenceRejected e) {
+                return new Decision.Refused(accepted.build(), e.reason(), e.field(), e.getMessage(), considered);
+            }
         }
+        return decision;
+    }
+
+    private static Decision decideByMatch(Measurement measured, List<Considered> considered) {
         List<Considered> matching = considered.stream().filter(Considered::matches).toList();
         Optional<Build> approved = matching.stream()
                 .map(Considered::build)
                 .filter(b -> b.status() == BuildStatus.WHITELISTED)
                 .findFirst();
         if (approved.isPresent()) {
-            return new Decision("ACCEPTED", approved, "image " + approved.get().id() + " is approved", considered);
+            return new Decision.Accepted(approved.get(), "image " + approved.get().id() + " is approved", considered);
         }
         if (!matching.isEmpty()) {
             Build b = matching.getFirst().build();
-            return new Decision(
-                    "NOT_APPROVED",
-                    Optional.of(b),
-                    "image " + b.id() + " matches but is " + b.status() + ", not approved",
-                    considered);
+            return new Decision.NotApproved(b, "image " + b.id() + " matches but is " + b.status() + ", not approved", considered);
         }
-        return new Decision(
-                "NO_MATCH",
-                Optional.empty(),
-                "no " + verified.platform() + " image of this account has the measured values " + identifying(verified),
-                considered);
+        return new Decision.NoMatch(
+                "no " + measured.platform() + " image of this account has the measured values " + measured.identity(), considered);
     }
 
     /**
      * The guide's rule for Azure CVM images (PcrPriorityMatcher): PCRs are compared in priority order, so an image
      * that sets fewer PCRs is not chosen over one that matches a higher-priority PCR; the chosen one must then match
-     * all the PCRs it sets and be approved.
+     * all the PCRs it sets and be approved. The index offers every image sharing a PCR value, and those with none set.
      */
-    private static Decision decideByPcrPriority(VerifiedEvidence verified, List<Considered> considered) {
-        Map<Integer, String> measured = new java.util.HashMap<>();
-        verified.measured().forEach((k, v) -> {
-            if (k.matches("pcr\\d+")) {
-                measured.put(Integer.parseInt(k.substring(3)), v);
-            }
-        });
-        Map<String, Build> byId = new java.util.HashMap<>();
-        List<org.openccm.attestation.azurecvm.PcrPriorityMatcher.Candidate> candidates = new java.util.ArrayList<>();
+    private static Decision decideByPcrPriority(Measurement.AzureCvm measured, List<Considered> considered) {
+        Map<String, Build> byId = new HashMap<>();
+        List<PcrPriorityMatcher.Candidate> candidates = new ArrayList<>();
         for (Considered c : considered) {
+            if (!(c.referenceValues().orElse(null) instanceof ReferenceValues.AzureCvm values)) {
+                continue;
+            }
             Build b = c.build();
             byId.put(b.id().toString(), b);
-            candidates.add(new org.openccm.attestation.azurecvm.PcrPriorityMatcher.Candidate(
-                    b.id().toString(), b.attributes().azureCvm().pcrs().values(), b.status() == BuildStatus.WHITELISTED));
+            candidates.add(new PcrPriorityMatcher.Candidate(b.id().toString(), values.pcrs(), b.status() == BuildStatus.WHITELISTED));
         }
-        var selection = new org.openccm.attestation.azurecvm.PcrPriorityMatcher().select(measured, candidates);
+        var selection = new PcrPriorityMatcher().select(measured.pcrs(), candidates);
         Optional<Build> chosen = selection.chosen().map(c -> byId.get(c.id()));
         return switch (selection.verdict()) {
-            case ACCEPTED -> new Decision("ACCEPTED", chosen, selection.explanation(), considered);
-            case NOT_APPROVED -> new Decision("NOT_APPROVED", chosen, selection.explanation(), considered);
-            case PCR_MISMATCH, NO_MATCH -> new Decision("NO_MATCH", Optional.empty(), selection.explanation(), considered);
+            case ACCEPTED -> new Decision.Accepted(chosen.orElseThrow(), selection.explanation(), considered);
+            case NOT_APPROVED -> new Decision.NotApproved(chosen.orElseThrow(), selection.explanation(), considered);
+            case PCR_MISMATCH, NO_MATCH -> new Decision.NoMatch(selection.explanation(), considered);
         };
     }
 
@@ -234,22 +251,6 @@ public class AttestationService {
         }
         audit.append(caller.account(), caller.actor(), "attestation.refused", "attestation", null, details);
         return new AttestationRefused(reason, field, detail);
-    }
-
-    private static Map<String, String> identifying(VerifiedEvidence v) {
-        Map<String, String> out = new LinkedHashMap<>();
-        for (String key : List.of("pcr0", "pcr1", "pcr2", "pcr8", "measurement", "vmpl", "host_data", "mrenclave", "mrsigner", "mrtd")) {
-            if (v.measured().containsKey(key)) {
-                out.put(key, v.measured().get(key));
-            }
-        }
-        return out;
-    }
-
-    private static String bindingRule(Platform platform) {
-        return platform == Platform.NITRO
-                ? "public_key must be its DER SubjectPublicKeyInfo, or user_data its SHA-256"
-                : "REPORT_DATA must start with the SHA-256 of its DER SubjectPublicKeyInfo";
     }
 
     /** The public key of a PKCS#10 request whose self-signature proves the workload holds the private key. */

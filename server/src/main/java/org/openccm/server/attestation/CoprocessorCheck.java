@@ -7,13 +7,13 @@ import java.util.ArrayList;
 import java.util.List;
 import org.openccm.attestation.EvidenceRejected;
 import org.openccm.attestation.EvidenceRejected.Reason;
+import org.openccm.attestation.ReferenceValues;
 import org.openccm.attestation.VerificationContext;
 import org.openccm.attestation.gpu.GpuAttestation;
 import org.openccm.attestation.gpu.NvidiaGpuVerifier;
 import org.openccm.attestation.gpu.Rim;
 import org.openccm.attestation.gpu.RimVerifier;
 import org.openccm.server.build.Build;
-import org.openccm.server.build.ImageAttributes;
 import org.springframework.stereotype.Component;
 
 /**
@@ -32,8 +32,8 @@ public class CoprocessorCheck {
     public record GpuEvidence(byte[] report, byte[] certificateChain, List<String> rims) {}
 
     /** @param nonce what the GPU report's request nonce must be (SHA-256 of the CSR key), or null when not issuing */
-    public void check(Build b, GpuEvidence evidence, byte[] nonce, Instant now) throws EvidenceRejected {
-        List<ImageAttributes.Coprocessor> coprocessors = coprocessors(b.attributes());
+    public void check(Build b, ReferenceValues values, GpuEvidence evidence, byte[] nonce, Instant now) throws EvidenceRejected {
+        List<ReferenceValues.Coprocessor> coprocessors = values.coprocessors();
         if (coprocessors.isEmpty()) {
             return;
         }
@@ -41,7 +41,7 @@ public class CoprocessorCheck {
             throw new EvidenceRejected(Reason.MEASUREMENT, "gpu.evidence",
                     "image " + b.id() + " runs with an NVIDIA GPU: its attestation data must come with the evidence");
         }
-        boolean required = coprocessors.stream().anyMatch(c -> c.attestation() == ImageAttributes.CoprocessorAttestation.Required);
+        boolean required = coprocessors.stream().anyMatch(ReferenceValues.Coprocessor::attestationRequired);
         if (!required) {
             return; // Ignored: present is enough, by definition
         }
@@ -68,15 +68,5 @@ public class CoprocessorCheck {
         if (!differ.isEmpty()) {
             throw new EvidenceRejected(Reason.MEASUREMENT, "gpu.measurements", "the GPU's measurements " + differ + " are not the RIMs' golden values");
         }
-    }
-
-    private static List<ImageAttributes.Coprocessor> coprocessors(ImageAttributes a) {
-        if (a == null) {
-            return List.of();
-        }
-        List<ImageAttributes.Coprocessor> c = a.baremetalAmdSevSnp() != null ? a.baremetalAmdSevSnp().coprocessors()
-                : a.baremetalTdx() != null ? a.baremetalTdx().coprocessors()
-                : a.azureCvm() != null ? a.azureCvm().coprocessors() : null;
-        return c == null ? List.of() : c;
     }
 }

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.openccm.attestation.Platform;
+import org.openccm.attestation.ReferenceValues;
 import org.openccm.server.app.AdvancedSettings;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -73,6 +74,36 @@ public class BuildRepository {
                         + " :deployment_at, :task, :created_by, :created, :updated)")
                 .params(p)
                 .update();
+        index(b.id(), b.accountId(), b.platform(), BuildReferenceValues.of(b));
+    }
+
+    /** Replaces an image's lookup keys by those of its current reference values (none while it has none). */
+    private void index(UUID id, UUID accountId, Platform platform, Optional<ReferenceValues> values) {
+        jdbc.sql("DELETE FROM build_lookup_keys WHERE build_id = ?").param(id).update();
+        for (String key : values.map(ReferenceValues::lookupKeys).orElse(List.of())) {
+            jdbc.sql("INSERT INTO build_lookup_keys (build_id, account_id, platform, lookup_key) VALUES (?,?,?,?)"
+                            + " ON CONFLICT DO NOTHING")
+                    .params(id, accountId, platform.name(), key)
+                    .update();
+        }
+    }
+
+    /**
+     * The images of the account on this platform that share at least one lookup key with a measurement: every image
+     * it can match, found through the index, however many images exist. Newest first.
+     */
+    public List<Build> candidates(UUID accountId, Platform platform, List<String> keys) {
+        if (keys.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.sql("SELECT * FROM builds WHERE account_id = :account AND platform = :platform AND id IN"
+                        + " (SELECT build_id FROM build_lookup_keys WHERE account_id = :account AND platform = :platform"
+                        + " AND lookup_key IN (:keys)) ORDER BY created_at DESC, id")
+                .param("account", accountId)
+                .param("platform", platform.name())
+                .param("keys", keys)
+                .query(this::build)
+                .list();
     }
 
     public Optional<Build> find(UUID accountId, UUID id) {
@@ -129,7 +160,8 @@ public class BuildRepository {
     }
 
     public void setConversion(
-            UUID id, DockerInfo docker, ImageAttributes attributes, String identity, UUID taskId, java.time.Instant at) {
+            Build converted, DockerInfo docker, ImageAttributes attributes, String identity, UUID taskId, java.time.Instant at) {
+        UUID id = converted.id();
         jdbc.sql("UPDATE builds SET docker_info = ?::jsonb, attributes = ?::jsonb, identity_sha256 = ?, status = 'PENDING',"
                         + " status_updated_at = ?, pending_task_id = ?, updated_at = ? WHERE id = ?")
                 .params(
@@ -141,6 +173,7 @@ public class BuildRepository {
                         Timestamp.from(at),
                         id)
                 .update();
+        index(id, converted.accountId(), converted.platform(), BuildReferenceValues.of(converted));
     }
 
     public void setDeployed(UUID id, java.time.Instant at) {

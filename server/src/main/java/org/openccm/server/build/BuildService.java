@@ -200,7 +200,7 @@ public class BuildService {
                         text.full(),
                         "Approve converted image of app '" + app.name() + "' " + docker.dockerImageName() + ":"
                                 + docker.dockerVersion() + " on " + old.platform()));
-        builds.setConversion(id, docker, attributes, text.identitySha256(), task.id(), clock.instant());
+        builds.setConversion(converted, docker, attributes, text.identitySha256(), task.id(), clock.instant());
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("reference_values", text.full());
         details.put("previous_status", old.status());

@@ -1,16 +1,19 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.openccm.server.build;
 
-import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
-import org.openccm.attestation.Platform;
+import java.util.stream.Collectors;
+import org.openccm.attestation.Measurement;
+import org.openccm.attestation.Mismatch;
+import org.openccm.attestation.ReferenceValues;
 import org.springframework.stereotype.Component;
 
 /**
- * Compares measured values with every image of the account on that platform and says, per image, whether it
- * matches and if not which value differs. Approval status is reported, not judged: that is the caller's decision.
+ * Finds the images a measurement can belong to through the lookup-key index, and says per image whether it matches
+ * and if not which values differ. Approval status is reported, not judged: that is the caller's decision.
  */
 @Component
 public class ImageMatcher {
@@ -20,82 +23,42 @@ public class ImageMatcher {
         this.builds = builds;
     }
 
-    public record Considered(Build build, boolean matches, String why) {}
-
-    public List<Considered> consider(UUID accountId, Platform platform, Map<String, String> measured) {
-        List<Considered> out = new ArrayList<>();
-        var search = new BuildRepository.Search(null, null, platform, null, 1000, 0);
-        for (Build b : builds.search(accountId, search)) {
-            String mismatch = switch (platform) {
-                case NITRO -> nitro(b, measured);
-                case SEV_SNP -> snp(b, measured);
-                case ACI -> aci(b, measured);
-                case SGX -> sgx(b, measured);
-                case TDX -> tdx(b, measured);
-                case AZURE_CVM -> azureCvm(b, measured);
-            };
-            out.add(new Considered(b, mismatch == null, mismatch == null ? "all reference values match" : mismatch));
+    /** One image held against the measurement: its reference values (empty while pending) and what differs. */
+    public record Considered(Build build, Optional<ReferenceValues> referenceValues, List<Mismatch> mismatches, String why) {
+        public boolean matches() {
+            return referenceValues.isPresent() && mismatches.isEmpty();
         }
-        return out;
     }
 
-    private static String nitro(Build b, Map<String, String> measured) {
-        ImageAttributes.NitroEnclave n = b.attributes().nitroEnclave();
-        if (n == null) {
-            return "the image has no PCRs yet (conversion pending)";
+    /** Every image of the account that shares a lookup key with the measurement, newest first; no cap. */
+    public List<Considered> candidates(UUID accountId, Measurement measured) {
+        return builds.candidates(accountId, measured.platform(), measured.lookupKeys()).stream()
+                .map(b -> consider(b, measured))
+                .toList();
+    }
+
+    /**
+     * For explain: the newest images of the platform that the index did not offer (they share no identifying value
+     * with the evidence), at most {@code limit}, so that an operator sees why the image they expected did not match.
+     */
+    public List<Considered> others(UUID accountId, Measurement measured, Collection<UUID> shown, int limit) {
+        var search = new BuildRepository.Search(null, null, measured.platform(), null, limit + shown.size(), 0);
+        return builds.search(accountId, search).stream()
+                .filter(b -> !shown.contains(b.id()))
+                .limit(limit)
+                .map(b -> consider(b, measured))
+                .toList();
+    }
+
+    static Considered consider(Build b, Measurement measured) {
+        Optional<ReferenceValues> values = BuildReferenceValues.of(b);
+        if (values.isEmpty()) {
+            return new Considered(b, values, List.of(), BuildReferenceValues.pending(b.platform()));
         }
-        String differs = differs("pcr0", n.pcr0(), measured);
-        differs = differs != null ? differs : differs("pcr1", n.pcr1(), measured);
-        differs = differs != null ? differs : differs("pcr2", n.pcr2(), measured);
-        return differs != null || n.pcr8() == null ? differs : differs("pcr8", n.pcr8(), measured);
-    }
-
-    private static String snp(Build b, Map<String, String> measured) {
-        ImageAttributes.BaremetalAmdSevSnp s = b.attributes().baremetalAmdSevSnp();
-        String differs = differs("measurement", s.measurement(), measured);
-        return differs != null ? differs : differs("vmpl", s.vmpl().name(), measured);
-    }
-
-    /** An SGX image is its enclave's identity: MRENCLAVE, MRSIGNER, ISVPRODID and ISVSVN, each exactly. */
-    private static String sgx(Build b, Map<String, String> measured) {
-        String differs = differs("mrenclave", b.mrenclave(), measured);
-        differs = differs != null ? differs : differs("mrsigner", b.mrsigner(), measured);
-        differs = differs != null ? differs : differs("isvprodid", String.valueOf(b.isvprodid()), measured);
-        return differs != null ? differs : differs("isvsvn", String.valueOf(b.isvsvn()), measured);
-    }
-
-    /** A TDX image is its TD's MRTD and RTMR0-3. */
-    private static String tdx(Build b, Map<String, String> measured) {
-        ImageAttributes.BaremetalTdx t = b.attributes().baremetalTdx();
-        String differs = differs("mrtd", t.mrtd(), measured);
-        differs = differs != null ? differs : differs("rtmr0", t.rtmr0(), measured);
-        differs = differs != null ? differs : differs("rtmr1", t.rtmr1(), measured);
-        differs = differs != null ? differs : differs("rtmr2", t.rtmr2(), measured);
-        return differs != null ? differs : differs("rtmr3", t.rtmr3(), measured);
-    }
-
-    /** An Azure CVM image matches when every PCR it sets has the measured value (which image wins: PcrPriorityMatcher). */
-    private static String azureCvm(Build b, Map<String, String> measured) {
-        for (Map.Entry<Integer, String> pcr : b.attributes().azureCvm().pcrs().values().entrySet()) {
-            String differs = differs("pcr" + pcr.getKey(), pcr.getValue(), measured);
-            if (differs != null) {
-                return differs;
-            }
-        }
-        return null;
-    }
-
-    /** ACI's HOST_DATA is the SHA-256 of the policy text (the base64 the image carries, decoded). */
-    private static String aci(Build b, Map<String, String> measured) {
-        ImageAttributes.Aci a = b.attributes().aci();
-        if (a == null) {
-            return "the image has no policy yet (generation pending or failed)";
-        }
-        return differs("host_data", a.hostData(), measured);
-    }
-
-    private static String differs(String field, String expected, Map<String, String> measured) {
-        String actual = measured.get(field);
-        return expected.equals(actual) ? null : field + " differs: image " + expected + ", measured " + actual;
+        List<Mismatch> mismatches = measured.compare(values.get());
+        String why = mismatches.isEmpty()
+                ? "all reference values match"
+                : mismatches.stream().map(Mismatch::toString).collect(Collectors.joining("; "));
+        return new Considered(b, values, mismatches, why);
     }
 }

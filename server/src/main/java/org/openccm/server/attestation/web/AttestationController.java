@@ -14,6 +14,7 @@ import org.openccm.server.account.Caller;
 import org.openccm.server.account.Roles;
 import org.openccm.server.attestation.AttestationService;
 import org.openccm.server.attestation.CoprocessorCheck;
+import org.openccm.server.attestation.Decision;
 import org.openccm.server.attestation.AttestationService.Evidence;
 import org.openccm.server.build.BuildStatus;
 import org.openccm.server.error.FieldRules;
@@ -63,6 +64,7 @@ class AttestationController {
 
     record DecisionInfo(String outcome, UUID buildId, String detail) {}
 
+    /** {@code binding}: explain issues nothing, so it checks no key binding and says so. */
     record ExplainResponse(
             boolean verified,
             String reason,
@@ -70,7 +72,10 @@ class AttestationController {
             String detail,
             Map<String, String> measured,
             DecisionInfo decision,
-            List<ImageConsidered> images) {}
+            List<ImageConsidered> images,
+            String binding) {}
+
+    static final String BINDING_NOT_CHECKED = "not checked: explain issues no certificate, so no key must be bound";
 
     @PostMapping("/v1/attestation")
     @PreAuthorize(Roles.WRITE)
@@ -100,20 +105,28 @@ class AttestationController {
                 caller.account(), evidence(request.platform(), request.evidence(), request.vcek(), request.collateral(), request.gpu()), at);
         if (!e.verified()) {
             return new ExplainResponse(
-                    false, e.rejected().reason().name(), e.rejected().field(), e.rejected().getMessage(), Map.of(), null, List.of());
+                    false, e.rejected().reason().name(), e.rejected().field(), e.rejected().getMessage(), Map.of(), null, List.of(),
+                    BINDING_NOT_CHECKED);
         }
-        var d = e.decision();
+        Decision d = e.decision();
+        DecisionInfo decision = switch (d) {
+            case Decision.Accepted a -> new DecisionInfo("ACCEPTED", a.build().id(), a.detail());
+            case Decision.NotApproved n -> new DecisionInfo("NOT_APPROVED", n.build().id(), n.detail());
+            case Decision.NoMatch n -> new DecisionInfo("NO_MATCH", null, n.detail());
+            case Decision.Refused r -> new DecisionInfo("COPROCESSOR_REFUSED", r.build().id(), r.detail());
+        };
         return new ExplainResponse(
                 true,
                 null,
                 null,
                 null,
                 e.measured(),
-                new DecisionInfo(d.outcome(), d.build().map(b -> b.id()).orElse(null), d.detail()),
+                decision,
                 d.considered().stream()
                         .map(c -> new ImageConsidered(
                                 c.build().id(), c.build().appId(), c.build().status(), c.matches(), c.why()))
-                        .toList());
+                        .toList(),
+                BINDING_NOT_CHECKED);
     }
 
     private static Evidence evidence(Platform platform, String evidence, String vcek, String collateral, GpuEvidenceRequest gpu) {
