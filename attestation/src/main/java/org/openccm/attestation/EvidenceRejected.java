@@ -18,6 +18,8 @@ public final class EvidenceRejected extends Exception {
         CHAIN,
         /** A certificate is outside its validity window at the verification instant. */
         EXPIRED,
+        /** A certificate that issued another is not a CA: no CA basic constraint, no keyCertSign, or past a path length. */
+        ISSUER_NOT_CA,
         /** The chain does not end in a pinned vendor root. */
         WRONG_ROOT,
         /** A measurement value is malformed or not the expected one. */

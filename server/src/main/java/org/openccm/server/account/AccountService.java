@@ -12,7 +12,7 @@ import org.openccm.server.account.AccountRepository.Account;
 import org.openccm.server.account.AccountRepository.Membership;
 import org.openccm.server.account.ApiKeyRepository.ApiKey;
 import org.openccm.server.account.UserRepository.User;
-import org.openccm.server.audit.Actor;
+import org.openccm.server.identity.Actor;
 import org.openccm.server.audit.AuditLog;
 import org.openccm.server.error.Conflict;
 import org.openccm.server.error.InvalidField;
@@ -23,6 +23,8 @@ import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.openccm.server.identity.Caller;
+import org.openccm.server.identity.Role;
 
 /** Log-in, sessions, accounts, members and API keys. */
 @Service

@@ -4,7 +4,7 @@ package org.openccm.server.approval;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import org.openccm.server.account.Role;
+import org.openccm.server.identity.Role;
 
 /**
  * How many distinct users with which roles must approve, and whether the requester may be one of them. Applies

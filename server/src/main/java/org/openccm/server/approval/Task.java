@@ -4,7 +4,7 @@ package org.openccm.server.approval;
 import java.time.Instant;
 import java.util.Set;
 import java.util.UUID;
-import org.openccm.server.account.Role;
+import org.openccm.server.identity.Role;
 
 /**
  * A request to approve one object. {@code subject} is the canonical text of the values being approved (an image's

@@ -2,7 +2,7 @@
 package org.openccm.server.approval;
 
 import java.time.Instant;
-import org.openccm.server.audit.Actor;
+import org.openccm.server.identity.Actor;
 
 /**
  * Published inside the deciding transaction when a task reaches APPROVED or DENIED; the feature that owns the

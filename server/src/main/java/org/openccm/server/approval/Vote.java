@@ -3,7 +3,7 @@ package org.openccm.server.approval;
 
 import java.time.Instant;
 import java.util.UUID;
-import org.openccm.server.account.Role;
+import org.openccm.server.identity.Role;
 
 /** One user's decision on a task, bound to the digest of what the task approves. */
 public record Vote(

@@ -26,7 +26,7 @@ import org.openccm.attestation.Platform;
 import org.openccm.attestation.ReferenceValues;
 import org.openccm.attestation.VerifiedEvidence;
 import org.openccm.attestation.azurecvm.PcrPriorityMatcher;
-import org.openccm.server.account.Caller;
+import org.openccm.server.identity.Caller;
 import org.openccm.server.app.AppService;
 import org.openccm.server.audit.AuditLog;
 import org.openccm.server.build.Build;

@@ -17,6 +17,7 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 import tools.jackson.databind.json.JsonMapper;
+import org.openccm.server.identity.Actor;
 
 /**
  * Appends to and reads the audit chain. Appends happen inside the transaction of the change they record, so a

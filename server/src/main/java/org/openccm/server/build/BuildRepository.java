@@ -22,7 +22,7 @@ public class BuildRepository {
     private final JdbcClient jdbc;
     private final JsonMapper json;
 
-    BuildRepository(JdbcClient jdbc, JsonMapper json) {
+    public BuildRepository(JdbcClient jdbc, JsonMapper json) {
         this.jdbc = jdbc;
         this.json = json;
     }

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.openccm.attestation.Platform;
-import org.openccm.server.account.Caller;
+import org.openccm.server.identity.Caller;
 import org.openccm.server.app.App;
 import org.openccm.server.app.AppService;
 import org.openccm.server.approval.Task;
@@ -178,7 +178,7 @@ public class BuildService {
      */
     @Transactional
     public Build applyConversion(UUID accountId, UUID id, ImageAttributes attributes, DockerInfo docker) {
-        org.openccm.server.audit.Actor system = org.openccm.server.audit.Actor.SYSTEM;
+        org.openccm.server.identity.Actor system = org.openccm.server.identity.Actor.SYSTEM;
         Build old = builds.lock(accountId, id).orElseThrow(() -> new NotFound("image", id));
         App app = apps.get(accountId, old.appId());
         Build converted = new Build(
@@ -191,7 +191,7 @@ public class BuildService {
         tasks.cancelPending(accountId, id, system);
         Task task = tasks.open(
                 accountId,
-                new org.openccm.server.audit.Actor(old.createdBy(), null, null),
+                new org.openccm.server.identity.Actor(old.createdBy(), null, null),
                 new TaskService.Subject(
                         TaskType.BUILD_WHITELIST,
                         id,
@@ -211,7 +211,7 @@ public class BuildService {
 
     /** The first accepted attestation of an image marks it DEPLOYED. */
     @Transactional(propagation = org.springframework.transaction.annotation.Propagation.MANDATORY)
-    public void markDeployed(UUID accountId, UUID id, org.openccm.server.audit.Actor actor) {
+    public void markDeployed(UUID accountId, UUID id, org.openccm.server.identity.Actor actor) {
         Build build = builds.lock(accountId, id).orElseThrow(() -> new NotFound("image", id));
         if (build.deploymentStatus() == DeploymentStatus.DEPLOYED) {
             return;

@@ -19,7 +19,7 @@ import org.springframework.stereotype.Component;
 public class ImageMatcher {
     private final BuildRepository builds;
 
-    ImageMatcher(BuildRepository builds) {
+    public ImageMatcher(BuildRepository builds) {
         this.builds = builds;
     }
 

@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.openccm.server.error;
 
-import org.springframework.http.HttpStatus;
-
 /** A refusal with a status and a message meant for the API's user; never carries internals. */
 public abstract class ApiException extends RuntimeException {
     private static final long serialVersionUID = 1L;
@@ -11,7 +9,8 @@ public abstract class ApiException extends RuntimeException {
         super(message);
     }
 
-    public abstract HttpStatus status();
+    /** The HTTP status code of the answer; a number, so that domain code needs no web types. */
+    public abstract int status();
 
     /** A short stable code for clients, e.g. {@code invalid_field}. */
     public abstract String code();

@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.openccm.server.error;
 
-import org.springframework.http.HttpStatus;
-
 /** Evidence that was read but not accepted: 422 with the failed check and the field it concerns. */
 public final class AttestationRefused extends ApiException {
     private static final long serialVersionUID = 1L;
@@ -16,8 +14,8 @@ public final class AttestationRefused extends ApiException {
     }
 
     @Override
-    public HttpStatus status() {
-        return HttpStatus.UNPROCESSABLE_CONTENT;
+    public int status() {
+        return 422; // Unprocessable Content
     }
 
     @Override

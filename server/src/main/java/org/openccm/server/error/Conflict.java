@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.openccm.server.error;
 
-import org.springframework.http.HttpStatus;
-
 /** The request contradicts what is stored (a duplicate, or a state that forbids it): 409. */
 public final class Conflict extends ApiException {
     private static final long serialVersionUID = 1L;
@@ -14,8 +12,8 @@ public final class Conflict extends ApiException {
     }
 
     @Override
-    public HttpStatus status() {
-        return HttpStatus.CONFLICT;
+    public int status() {
+        return 409; // Conflict
     }
 
     @Override

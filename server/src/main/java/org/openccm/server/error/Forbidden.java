@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.openccm.server.error;
 
-import org.springframework.http.HttpStatus;
-
 /** Authenticated, but the caller's role or session does not allow this: 403. */
 public final class Forbidden extends ApiException {
     private static final long serialVersionUID = 1L;
@@ -12,8 +10,8 @@ public final class Forbidden extends ApiException {
     }
 
     @Override
-    public HttpStatus status() {
-        return HttpStatus.FORBIDDEN;
+    public int status() {
+        return 403; // Forbidden
     }
 
     @Override

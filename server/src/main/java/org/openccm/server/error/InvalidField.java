@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.openccm.server.error;
 
-import org.springframework.http.HttpStatus;
-
 /** A request field breaks a rule: 400 naming the field (JSON path, e.g. {@code attributes.nitro_enclave.pcr0}). */
 public final class InvalidField extends ApiException {
     private static final long serialVersionUID = 1L;
@@ -14,8 +12,8 @@ public final class InvalidField extends ApiException {
     }
 
     @Override
-    public HttpStatus status() {
-        return HttpStatus.BAD_REQUEST;
+    public int status() {
+        return 400; // Bad Request
     }
 
     @Override

@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.openccm.server.error;
 
-import org.springframework.http.HttpStatus;
-
 /** The object does not exist in the caller's account; another account's objects are reported the same way. */
 public final class NotFound extends ApiException {
     private static final long serialVersionUID = 1L;
@@ -12,8 +10,8 @@ public final class NotFound extends ApiException {
     }
 
     @Override
-    public HttpStatus status() {
-        return HttpStatus.NOT_FOUND;
+    public int status() {
+        return 404; // Not Found
     }
 
     @Override

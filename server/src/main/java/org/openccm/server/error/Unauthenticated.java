@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.openccm.server.error;
 
-import org.springframework.http.HttpStatus;
-
 /** No valid credentials: 401. The message never says whether the user exists. */
 public final class Unauthenticated extends ApiException {
     private static final long serialVersionUID = 1L;
@@ -12,8 +10,8 @@ public final class Unauthenticated extends ApiException {
     }
 
     @Override
-    public HttpStatus status() {
-        return HttpStatus.UNAUTHORIZED;
+    public int status() {
+        return 401; // Unauthorized
     }
 
     @Override

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.UUID;
 import org.openccm.server.account.AccountRepository.Membership;
 import org.openccm.server.account.AccountService;
-import org.openccm.server.account.Caller;
+import org.openccm.server.identity.Caller;
 import org.openccm.server.account.Roles;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;

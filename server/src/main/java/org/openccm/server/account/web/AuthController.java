@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.UUID;
 import org.openccm.server.account.AccountService;
-import org.openccm.server.account.Caller;
+import org.openccm.server.identity.Caller;
 import org.openccm.server.account.Roles;
 import org.openccm.server.error.Unauthenticated;
 import org.springframework.http.HttpHeaders;
@@ -23,9 +23,11 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "Auth")
 class AuthController {
     private final AccountService accounts;
+    private final java.time.Clock clock;
 
-    AuthController(AccountService accounts) {
+    AuthController(AccountService accounts, java.time.Clock clock) {
         this.accounts = accounts;
+        this.clock = clock;
     }
 
     record SessionInfo(
@@ -46,7 +48,7 @@ class AuthController {
                 .body(new AuthResponse(
                         in.accessToken(),
                         "Bearer",
-                        expires - java.time.Instant.now().getEpochSecond(),
+                        expires - clock.instant().getEpochSecond(),
                         new SessionInfo(in.userId(), expires, expires, in.selectedAccountId())));
     }
 

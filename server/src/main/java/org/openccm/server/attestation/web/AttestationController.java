@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.openccm.attestation.Platform;
-import org.openccm.server.account.Caller;
+import org.openccm.server.identity.Caller;
 import org.openccm.server.account.Roles;
 import org.openccm.server.attestation.AttestationService;
 import org.openccm.server.attestation.CoprocessorCheck;

@@ -6,7 +6,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import org.openccm.server.account.Caller;
+import org.openccm.server.identity.Caller;
 import org.openccm.server.account.Roles;
 import org.openccm.server.audit.AuditEntry;
 import org.openccm.server.audit.AuditLog;

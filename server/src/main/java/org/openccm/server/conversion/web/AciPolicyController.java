@@ -5,7 +5,7 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
 import java.util.UUID;
-import org.openccm.server.account.Caller;
+import org.openccm.server.identity.Caller;
 import org.openccm.server.account.Roles;
 import org.openccm.server.build.BuildService;
 import org.openccm.server.build.web.BuildResponse;

@@ -4,7 +4,7 @@ package org.openccm.server.conversion.web;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.UUID;
-import org.openccm.server.account.Caller;
+import org.openccm.server.identity.Caller;
 import org.openccm.server.account.Roles;
 import org.openccm.server.conversion.ConversionService;
 import org.springframework.security.access.prepost.PreAuthorize;

@@ -6,7 +6,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.openccm.server.account.Caller;
+import org.openccm.server.identity.Caller;
 import org.openccm.server.account.Roles;
 import org.openccm.server.app.App;
 import org.openccm.server.app.AppService;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package org.openccm.server.account;
+package org.openccm.server.identity;
 
 /** A user's role in one account. ADMIN includes EDITOR, which includes VIEWER. */
 public enum Role {

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-package org.openccm.server.account;
+package org.openccm.server.account.web;
 
-import org.openccm.server.error.ErrorBody;
+import org.openccm.server.account.AccountService;
+import org.openccm.server.error.web.ErrorBody;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpStatus;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package org.openccm.server.config;
+package org.openccm.server.config.web;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
@@ -11,7 +11,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import org.openccm.server.error.BodyTooLarge;
-import org.openccm.server.error.ErrorBody;
+import org.openccm.server.error.web.ErrorBody;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package org.openccm.server.audit;
+package org.openccm.server.identity;
 
 import java.util.UUID;
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package org.openccm.server.error;
+package org.openccm.server.error.web;
 
 import java.util.Arrays;
 import java.util.List;
@@ -23,6 +23,10 @@ import org.springframework.web.multipart.MaxUploadSizeExceededException;
 import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.multipart.support.MissingServletRequestPartException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
+import org.openccm.server.error.ApiException;
+import org.openccm.server.error.BodyTooLarge;
+import org.openccm.server.error.EnumNames;
+import org.openccm.server.error.InvalidField;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.databind.exc.InvalidFormatException;
@@ -36,7 +40,7 @@ public class ApiExceptionHandler {
 
     @ExceptionHandler(ApiException.class)
     ResponseEntity<ErrorBody> api(ApiException e) {
-        return ErrorBody.of(e.status(), e.code(), e.getMessage(), e.field())
+        return ErrorBody.of(HttpStatus.valueOf(e.status()), e.code(), e.getMessage(), e.field())
                 .withReason(e.reason())
                 .toResponse();
     }

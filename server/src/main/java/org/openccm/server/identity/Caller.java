@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-package org.openccm.server.account;
+package org.openccm.server.identity;
 
 import java.util.UUID;
-import org.openccm.server.audit.Actor;
+import org.openccm.server.identity.Actor;
 import org.openccm.server.error.Forbidden;
 
 /**

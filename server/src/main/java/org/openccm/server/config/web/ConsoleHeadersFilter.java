@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package org.openccm.server.config;
+package org.openccm.server.config.web;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
