@@ -28,7 +28,7 @@ class WalkthroughTest extends ApiTest {
     @Test
     void theReadmeWalkthroughWorksStepByStep() throws Exception {
         List<String> steps = walkthroughBlocks();
-        assertThat(steps).as("walk-through blocks in README.md").hasSize(8);
+        assertThat(steps).as("walk-through blocks in README.md").hasSize(9);
         String email = "walkthrough-" + UUID.randomUUID() + "@openccm.test";
         api.logInToNewAccount();
         api.post("/v1/users", Api.object().put("user_email", email).put("password", "walkthrough-pw").put("role", "ADMIN"))
@@ -39,8 +39,11 @@ class WalkthroughTest extends ApiTest {
         java.security.KeyPair key = org.openccm.server.attestation.TestNitroEnclave.workloadKey();
         files.put("MEASUREMENTS", temp("measurements", ("{\"Measurements\": {\"HashAlgorithm\": \"Sha384 { ... }\", \"PCR0\": \""
                 + pcrs.get(0) + "\", \"PCR1\": \"" + pcrs.get(1) + "\", \"PCR2\": \"" + pcrs.get(2) + "\"}}").getBytes()));
+        // The workload's own challenge, which the README's challenge step shows the shape of.
+        String nonce = api.post("/v1/attestation/challenge", null).expect(200).text("nonce");
+        files.put("NONCE", nonce);
         files.put("ATTESTATION_DOC", temp("attestation", org.openccm.server.attestation.TestNitroEnclave.document(
-                pcrs, key.getPublic().getEncoded(), null)));
+                pcrs, key.getPublic().getEncoded(), null, java.util.Base64.getDecoder().decode(nonce))));
         files.put("CSR", temp("csr", org.openccm.server.attestation.TestCsr.pem(key).getBytes()));
 
         List<String> outputs = runInOneShell(steps, email, "walkthrough-pw");
@@ -62,11 +65,13 @@ class WalkthroughTest extends ApiTest {
         assertThat(appAfter.path("whitelisted_domains").toString())
                 .as("step 6: domain approved")
                 .isEqualTo("[\"payments.example.com\"]");
-        JsonNode certificate = Api.JSON.readTree(outputs.get(6));
-        assertThat(certificate.path("dns_names").toString()).as("step 7: certificate issued").isEqualTo("[\"payments.example.com\"]");
+        JsonNode challenge = Api.JSON.readTree(outputs.get(6));
+        assertThat(challenge.path("nonce").asString()).as("step 7: a challenge").hasSize(44);
+        JsonNode certificate = Api.JSON.readTree(outputs.get(7));
+        assertThat(certificate.path("dns_names").toString()).as("step 8: certificate issued").isEqualTo("[\"payments.example.com\"]");
         assertThat(certificate.path("certificate").asString()).startsWith("-----BEGIN CERTIFICATE-----");
-        JsonNode verified = Api.JSON.readTree(outputs.get(7));
-        assertThat(verified.path("valid").asBoolean()).as("step 8: audit chain verifies").isTrue();
+        JsonNode verified = Api.JSON.readTree(outputs.get(8));
+        assertThat(verified.path("valid").asBoolean()).as("step 9: audit chain verifies").isTrue();
     }
 
     private final Map<String, String> files = new java.util.HashMap<>();

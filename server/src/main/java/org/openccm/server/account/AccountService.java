@@ -23,12 +23,13 @@ import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.openccm.server.identity.BearerCredentials;
 import org.openccm.server.identity.Caller;
 import org.openccm.server.identity.Role;
 
 /** Log-in, sessions, accounts, members and API keys. */
 @Service
-public class AccountService {
+public class AccountService implements BearerCredentials {
     private final UserRepository users;
     private final AccountRepository accounts;
     private final SessionRepository sessions;
@@ -85,6 +86,7 @@ public class AccountService {
     }
 
     /** Resolves a bearer credential (session token or API key) to the caller, or empty when it is not valid. */
+    @Override
     public Optional<Caller> authenticate(String bearer) {
         Instant now = clock.instant();
         if (bearer.startsWith(Credentials.API_KEY_PREFIX)) {

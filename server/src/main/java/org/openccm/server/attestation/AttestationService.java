@@ -54,6 +54,7 @@ public class AttestationService {
     private final AppService apps;
     private final CertificateService certificates;
     private final CoprocessorCheck coprocessors;
+    private final Challenges challenges;
     private final AuditLog audit;
     private final Clock clock;
 
@@ -64,9 +65,11 @@ public class AttestationService {
             AppService apps,
             CertificateService certificates,
             CoprocessorCheck coprocessors,
+            Challenges challenges,
             AuditLog audit,
             Clock clock) {
         this.coprocessors = coprocessors;
+        this.challenges = challenges;
         this.verification = verification;
         this.matcher = matcher;
         this.builds = builds;
@@ -93,11 +96,24 @@ public class AttestationService {
     /** How many images beyond the index's candidates explain shows, newest first. */
     static final int OTHER_IMAGES_EXPLAINED = 20;
 
+    /**
+     * @param nonce a nonce from {@link Challenges#issue}: consumed here, whatever the outcome; the evidence must bind
+     *     SHA-256(CSR key's SubjectPublicKeyInfo ‖ nonce)
+     */
     @Transactional(noRollbackFor = AttestationRefused.class)
-    public Attested attest(Caller caller, Evidence evidence, String csrPem) {
+    public Attested attest(Caller caller, Evidence evidence, String csrPem, byte[] nonce) {
         UUID account = caller.account();
         PublicKey key = csrPublicKey(csrPem);
-        KeyBinding binding = KeyBinding.of("csr", key.getEncoded());
+        if (nonce == null || nonce.length != Challenges.NONCE_BYTES) {
+            throw new InvalidField("nonce", "required: the " + Challenges.NONCE_BYTES
+                    + "-byte nonce of POST /v1/attestation/challenge (base64), bound into the evidence with the CSR key");
+        }
+        try {
+            challenges.consume(account, nonce);
+        } catch (AttestationRefused e) {
+            throw refuse(caller, evidence.platform(), e.reason(), e.field(), e.getMessage(), null);
+        }
+        KeyBinding binding = new KeyBinding("csr", key.getEncoded(), nonce);
         Instant now = clock.instant();
         VerifiedEvidence verified;
         try {

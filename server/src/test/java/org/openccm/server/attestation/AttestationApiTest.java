@@ -57,7 +57,8 @@ public class AttestationApiTest extends ApiTest {
         patch.putArray("allowed_domains").add("enclave.example.com").add("unapproved.example.com");
         api.patch("/v1/apps/" + app, patch).expect(200);
 
-        JsonNode issued = attest(TestNitroEnclave.document(PCRS, key.getPublic().getEncoded(), null), csr(key))
+        byte[] nonce = challenge();
+        JsonNode issued = attest(TestNitroEnclave.document(PCRS, key.getPublic().getEncoded(), null, nonce), csr(key), nonce)
                 .expect(200)
                 .body();
 
@@ -83,9 +84,12 @@ public class AttestationApiTest extends ApiTest {
     @Test
     void aKeyDigestInUserDataBindsTheKeyToo() throws Exception {
         KeyPair key = TestNitroEnclave.workloadKey();
-        byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getPublic().getEncoded());
+        byte[] nonce = challenge();
+        MessageDigest sha = MessageDigest.getInstance("SHA-256");
+        sha.update(key.getPublic().getEncoded());
+        byte[] digest = sha.digest(nonce);
 
-        attest(TestNitroEnclave.document(PCRS, null, digest), csr(key)).expect(200);
+        attest(TestNitroEnclave.document(PCRS, null, digest), csr(key), nonce).expect(200);
     }
 
     @Test
@@ -93,7 +97,8 @@ public class AttestationApiTest extends ApiTest {
         KeyPair bound = TestNitroEnclave.workloadKey();
         KeyPair other = TestNitroEnclave.workloadKey();
 
-        Api.Response r = attest(TestNitroEnclave.document(PCRS, bound.getPublic().getEncoded(), null), csr(other))
+        byte[] nonce = challenge();
+        Api.Response r = attest(TestNitroEnclave.document(PCRS, bound.getPublic().getEncoded(), null, nonce), csr(other), nonce)
                 .expect(422);
 
         assertThat(r.text("reason")).isEqualTo("BINDING");
@@ -107,7 +112,8 @@ public class AttestationApiTest extends ApiTest {
         String pendingBuild = api.post("/v1/builds", nitroImage(pending)).expect(200).text("build_id");
         KeyPair key = TestNitroEnclave.workloadKey();
 
-        Api.Response r = attest(TestNitroEnclave.document(pending, key.getPublic().getEncoded(), null), csr(key))
+        byte[] nonce = challenge();
+        Api.Response r = attest(TestNitroEnclave.document(pending, key.getPublic().getEncoded(), null, nonce), csr(key), nonce)
                 .expect(422);
 
         assertThat(r.text("reason")).isEqualTo("NOT_APPROVED");
@@ -122,7 +128,8 @@ public class AttestationApiTest extends ApiTest {
                 .expect(200);
         KeyPair key = TestNitroEnclave.workloadKey();
 
-        Api.Response r = attest(TestNitroEnclave.document(rejected, key.getPublic().getEncoded(), null), csr(key))
+        byte[] nonce = challenge();
+        Api.Response r = attest(TestNitroEnclave.document(rejected, key.getPublic().getEncoded(), null, nonce), csr(key), nonce)
                 .expect(422);
 
         assertThat(r.text("reason")).isEqualTo("NOT_APPROVED");
@@ -134,7 +141,8 @@ public class AttestationApiTest extends ApiTest {
         List<String> unknown = List.of(Fixtures.hex(48, 41), Fixtures.hex(48, 42), Fixtures.hex(48, 43));
         KeyPair key = TestNitroEnclave.workloadKey();
 
-        Api.Response r = attest(TestNitroEnclave.document(unknown, key.getPublic().getEncoded(), null), csr(key))
+        byte[] nonce = challenge();
+        Api.Response r = attest(TestNitroEnclave.document(unknown, key.getPublic().getEncoded(), null, nonce), csr(key), nonce)
                 .expect(422);
 
         assertThat(r.text("reason")).isEqualTo("NO_MATCH");
@@ -144,10 +152,11 @@ public class AttestationApiTest extends ApiTest {
     @Test
     void tamperedEvidenceIsRefusedWithItsReason() {
         KeyPair key = TestNitroEnclave.workloadKey();
-        byte[] doc = TestNitroEnclave.document(PCRS, key.getPublic().getEncoded(), null);
+        byte[] nonce = challenge();
+        byte[] doc = TestNitroEnclave.document(PCRS, key.getPublic().getEncoded(), null, nonce);
         doc[doc.length - 1] ^= 0x01;
 
-        Api.Response r = attest(doc, csr(key)).expect(422);
+        Api.Response r = attest(doc, csr(key), nonce).expect(422);
 
         assertThat(r.text("reason")).isEqualTo("SIGNATURE");
     }
@@ -155,7 +164,8 @@ public class AttestationApiTest extends ApiTest {
     @Test
     void aRevokedCertificateIsOnTheAccountsCrl() throws Exception {
         KeyPair key = TestNitroEnclave.workloadKey();
-        JsonNode issued = attest(TestNitroEnclave.document(PCRS, key.getPublic().getEncoded(), null), csr(key))
+        byte[] nonce = challenge();
+        JsonNode issued = attest(TestNitroEnclave.document(PCRS, key.getPublic().getEncoded(), null, nonce), csr(key), nonce)
                 .expect(200)
                 .body();
         String id = issued.path("certificate_id").asString();
@@ -181,13 +191,21 @@ public class AttestationApiTest extends ApiTest {
                 .rejects("evidence");
     }
 
-    private Api.Response attest(byte[] document, String csr) {
+    private Api.Response attest(byte[] document, String csr, byte[] nonce) {
         return api.post(
                 "/v1/attestation",
                 Api.object()
                         .put("platform", "NITRO")
                         .put("evidence", Base64.getEncoder().encodeToString(document))
-                        .put("csr", csr));
+                        .put("csr", csr)
+                        .put("nonce", Base64.getEncoder().encodeToString(nonce)));
+    }
+
+    /** A fresh nonce from the server, as a workload gets it before producing evidence. */
+    private byte[] challenge() {
+        JsonNode c = api.post("/v1/attestation/challenge", null).expect(200).body();
+        assertThat(c.path("expires_at").asLong()).isGreaterThan(java.time.Instant.now().getEpochSecond());
+        return Base64.getDecoder().decode(c.path("nonce").asString());
     }
 
     private ObjectNode nitroImage(List<String> pcrs) {

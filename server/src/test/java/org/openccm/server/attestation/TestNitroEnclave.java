@@ -57,6 +57,11 @@ public final class TestNitroEnclave {
 
     /** A signed attestation document with PCR0-2 as given (hex) and the optional fields set when not null. */
     public static byte[] document(List<String> pcr012, byte[] publicKey, byte[] userData) {
+        return document(pcr012, publicKey, userData, null);
+    }
+
+    /** The same, with the NSM's {@code nonce} field set when not null. */
+    public static byte[] document(List<String> pcr012, byte[] publicKey, byte[] userData, byte[] nonce) {
         try {
             Map<Object, Object> pcrs = new LinkedHashMap<>();
             for (long i = 0; i < 16; i++) {
@@ -74,6 +79,9 @@ public final class TestNitroEnclave {
             }
             if (userData != null) {
                 payload.put("user_data", userData);
+            }
+            if (nonce != null) {
+                payload.put("nonce", nonce);
             }
             byte[] protectedHeader = Cbor.encode(Map.of(1L, -35L));
             byte[] payloadBytes = Cbor.encode(payload);

@@ -180,10 +180,13 @@ class ConsoleUiTest extends ApiTest {
         JsonNode build = api.post("/v1/builds", image).expect(200).body();
         api.patch("/v1/tasks/" + build.path("pending_task_id").asString(), Api.object().put("status", "APPROVED")).expect(200);
         var key = org.openccm.server.attestation.TestNitroEnclave.workloadKey();
+        String nonce = api.post("/v1/attestation/challenge", null).expect(200).text("nonce");
         api.post("/v1/attestation", Api.object().put("platform", "NITRO")
                         .put("evidence", java.util.Base64.getEncoder().encodeToString(
-                                org.openccm.server.attestation.TestNitroEnclave.document(pcrs, key.getPublic().getEncoded(), null)))
-                        .put("csr", org.openccm.server.attestation.AttestationApiTest.csr(key)))
+                                org.openccm.server.attestation.TestNitroEnclave.document(pcrs, key.getPublic().getEncoded(), null,
+                                        java.util.Base64.getDecoder().decode(nonce))))
+                        .put("csr", org.openccm.server.attestation.AttestationApiTest.csr(key))
+                        .put("nonce", nonce))
                 .expect(200);
 
         browser.logIn(email, PASSWORD);

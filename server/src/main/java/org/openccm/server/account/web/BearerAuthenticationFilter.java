@@ -17,18 +17,19 @@ import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.filter.OncePerRequestFilter;
-import org.openccm.server.account.AccountService;
+import org.openccm.server.account.Roles;
+import org.openccm.server.identity.BearerCredentials;
 import org.openccm.server.identity.Caller;
 
 /**
- * Turns {@code Authorization: Bearer <session token or API key>} into an authenticated {@link Caller}. A present
+ * Turns {@code Authorization: Bearer <session token, API key or join token>} into an authenticated {@link Caller}. A present
  * but invalid credential is refused here with 401, so a mistyped key never falls through to anonymous access.
  */
 final class BearerAuthenticationFilter extends OncePerRequestFilter {
-    private final AccountService accounts;
+    private final List<BearerCredentials> credentials;
 
-    BearerAuthenticationFilter(AccountService accounts) {
-        this.accounts = accounts;
+    BearerAuthenticationFilter(List<BearerCredentials> credentials) {
+        this.credentials = List.copyOf(credentials);
     }
 
     @Override
@@ -39,7 +40,11 @@ final class BearerAuthenticationFilter extends OncePerRequestFilter {
             chain.doFilter(request, response);
             return;
         }
-        Optional<Caller> caller = accounts.authenticate(header.substring(7).trim());
+        String bearer = header.substring(7).trim();
+        Optional<Caller> caller = credentials.stream()
+                .map(kind -> kind.authenticate(bearer))
+                .flatMap(Optional::stream)
+                .findFirst();
         if (caller.isEmpty()) {
             response.setStatus(HttpStatus.UNAUTHORIZED.value());
             response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer error=\"invalid_token\"");
@@ -53,9 +58,15 @@ final class BearerAuthenticationFilter extends OncePerRequestFilter {
                             .toJson());
             return;
         }
+        // A workload is only ever a WORKLOAD; users and API keys are USERs with their role in the selected account.
         List<GrantedAuthority> authorities = new ArrayList<>();
-        if (caller.get().role() != null) {
-            authorities.add(new SimpleGrantedAuthority("ROLE_" + caller.get().role().name()));
+        if (caller.get().workload()) {
+            authorities.add(new SimpleGrantedAuthority("ROLE_" + Roles.WORKLOAD_ROLE));
+        } else {
+            authorities.add(new SimpleGrantedAuthority("ROLE_" + Roles.USER_ROLE));
+            if (caller.get().role() != null) {
+                authorities.add(new SimpleGrantedAuthority("ROLE_" + caller.get().role().name()));
+            }
         }
         var authentication = UsernamePasswordAuthenticationToken.authenticated(caller.get(), null, authorities);
         SecurityContextHolder.getContext().setAuthentication(authentication);

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.openccm.server.account.web;
 
-import org.openccm.server.account.AccountService;
+import java.util.List;
+import org.openccm.server.account.Roles;
+import org.openccm.server.identity.BearerCredentials;
+import org.springframework.http.HttpMethod;
 import org.openccm.server.error.web.ErrorBody;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -23,14 +26,14 @@ import org.springframework.security.web.authentication.AnonymousAuthenticationFi
 class SecurityConfig {
 
     @Bean
-    SecurityFilterChain api(HttpSecurity http, AccountService accounts) throws Exception {
+    SecurityFilterChain api(HttpSecurity http, List<BearerCredentials> credentials) throws Exception {
         http.csrf(csrf -> csrf.disable())
                 .httpBasic(basic -> basic.disable())
                 .formLogin(form -> form.disable())
                 .logout(logout -> logout.disable())
                 .requestCache(cache -> cache.disable())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-                .addFilterBefore(new BearerAuthenticationFilter(accounts), AnonymousAuthenticationFilter.class)
+                .addFilterBefore(new BearerAuthenticationFilter(credentials), AnonymousAuthenticationFilter.class)
                 .authorizeHttpRequests(auth -> auth.requestMatchers(
                                 "/v1/sys/auth",
                                 "/v1/openapi.json",
@@ -38,8 +41,11 @@ class SecurityConfig {
                                 "/v1/docs",
                                 "/v1/swagger-ui/**")
                         .permitAll()
-                        .requestMatchers("/v1/**")
+                        // A join token reaches these two and nothing else (the handlers check their roles again).
+                        .requestMatchers(HttpMethod.POST, "/v1/attestation", "/v1/attestation/challenge")
                         .authenticated()
+                        .requestMatchers("/v1/**")
+                        .hasRole(Roles.USER_ROLE)
                         .anyRequest()
                         .permitAll())
                 .exceptionHandling(e -> e.authenticationEntryPoint((request, response, ex) -> {

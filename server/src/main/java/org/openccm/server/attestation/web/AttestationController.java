@@ -13,6 +13,7 @@ import org.openccm.attestation.Platform;
 import org.openccm.server.identity.Caller;
 import org.openccm.server.account.Roles;
 import org.openccm.server.attestation.AttestationService;
+import org.openccm.server.attestation.Challenges;
 import org.openccm.server.attestation.CoprocessorCheck;
 import org.openccm.server.attestation.Decision;
 import org.openccm.server.attestation.AttestationService.Evidence;
@@ -29,9 +30,29 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "Attestation")
 class AttestationController {
     private final AttestationService attestation;
+    private final Challenges challenges;
 
-    AttestationController(AttestationService attestation) {
+    AttestationController(AttestationService attestation, Challenges challenges) {
         this.attestation = attestation;
+        this.challenges = challenges;
+    }
+
+    /**
+     * {@code nonce}: base64 of 32 random bytes, usable once until {@code expires_at}; {@code binding}: where the
+     * evidence must carry SHA-256(CSR key's DER SubjectPublicKeyInfo ‖ nonce).
+     */
+    record ChallengeResponse(String nonce, long expiresAt, String binding) {}
+
+    static final String BINDING_RULE = "SHA-256(DER SubjectPublicKeyInfo of the CSR key || nonce) in the first 32 bytes of"
+            + " REPORT_DATA (SEV-SNP, ACI, SGX, TDX), of the vTPM quote's nonce (Azure CVM), or of user_data (Nitro; or"
+            + " public_key = the SubjectPublicKeyInfo and nonce = the nonce)";
+
+    @PostMapping("/v1/attestation/challenge")
+    @PreAuthorize(Roles.ATTEST)
+    @Operation(summary = "Get a single-use nonce to bind into fresh evidence for POST /v1/attestation")
+    ChallengeResponse challenge(@AuthenticationPrincipal Caller caller) {
+        Challenges.Challenge c = challenges.issue(caller.account());
+        return new ChallengeResponse(Base64.getEncoder().encodeToString(c.nonce()), c.expiresAt().getEpochSecond(), BINDING_RULE);
     }
 
     /**
@@ -43,7 +64,9 @@ class AttestationController {
     /** An NVIDIA GPU's attestation: the SPDM report (hex or base64), its device chain (PEM), driver and VBIOS RIMs (XML). */
     record GpuEvidenceRequest(String evidence, String certificateChain, List<String> rims) {}
 
-    record AttestationRequest(Platform platform, String evidence, String vcek, String collateral, GpuEvidenceRequest gpu, String csr) {}
+    /** {@code nonce}: the base64 nonce of POST /v1/attestation/challenge that the evidence binds with the CSR key. */
+    record AttestationRequest(
+            Platform platform, String evidence, String vcek, String collateral, GpuEvidenceRequest gpu, String csr, String nonce) {}
 
     record AttestationResponse(
             UUID certificateId,
@@ -78,11 +101,12 @@ class AttestationController {
     static final String BINDING_NOT_CHECKED = "not checked: explain issues no certificate, so no key must be bound";
 
     @PostMapping("/v1/attestation")
-    @PreAuthorize(Roles.WRITE)
+    @PreAuthorize(Roles.ATTEST)
     @Operation(summary = "Attest a workload: verify its evidence, match an approved image, issue a certificate")
     AttestationResponse attest(@AuthenticationPrincipal Caller caller, @RequestBody AttestationRequest request) {
         AttestationService.Attested a =
-                attestation.attest(caller, evidence(request.platform(), request.evidence(), request.vcek(), request.collateral(), request.gpu()), request.csr());
+                attestation.attest(caller, evidence(request.platform(), request.evidence(), request.vcek(), request.collateral(), request.gpu()),
+                        request.csr(), request.nonce() == null ? null : base64("nonce", request.nonce()));
         var c = a.certificate();
         return new AttestationResponse(
                 c.id(),
