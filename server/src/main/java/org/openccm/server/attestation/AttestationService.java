@@ -39,6 +39,9 @@ import org.openccm.server.error.FieldRules;
 import org.openccm.server.error.InvalidField;
 import org.openccm.server.pki.CertificateService;
 import org.openccm.server.pki.IssuedCertificate;
+import org.openccm.server.node.Node;
+import org.openccm.server.node.NodeService;
+import org.openccm.server.zone.ZoneService;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -55,6 +58,8 @@ public class AttestationService {
     private final CertificateService certificates;
     private final CoprocessorCheck coprocessors;
     private final Challenges challenges;
+    private final ZoneService zones;
+    private final NodeService nodes;
     private final AuditLog audit;
     private final Clock clock;
 
@@ -66,8 +71,12 @@ public class AttestationService {
             CertificateService certificates,
             CoprocessorCheck coprocessors,
             Challenges challenges,
+            ZoneService zones,
+            NodeService nodes,
             AuditLog audit,
             Clock clock) {
+        this.zones = zones;
+        this.nodes = nodes;
         this.coprocessors = coprocessors;
         this.challenges = challenges;
         this.verification = verification;
@@ -101,9 +110,10 @@ public class AttestationService {
      *     SHA-256(CSR key's SubjectPublicKeyInfo ‖ nonce)
      */
     @Transactional(noRollbackFor = AttestationRefused.class)
-    public Attested attest(Caller caller, Evidence evidence, String csrPem, byte[] nonce) {
+    public Attested attest(Caller caller, Evidence evidence, String csrPem, byte[] nonce, String nodeName) {
         UUID account = caller.account();
         PublicKey key = csrPublicKey(csrPem);
+        String node = nodeName(nodeName, evidence.platform(), key);
         if (nonce == null || nonce.length != Challenges.NONCE_BYTES) {
             throw new InvalidField("nonce", "required: the " + Challenges.NONCE_BYTES
                     + "-byte nonce of POST /v1/attestation/challenge (base64), bound into the evidence with the CSR key");
@@ -143,6 +153,13 @@ public class AttestationService {
             throw refuse(caller, evidence.platform(), "NO_DOMAIN", "advanced_settings.certificate.subject",
                     "the image's certificate subject " + subject + " is not an approved domain of the app", measured);
         }
+        UUID zone = caller.workload() ? caller.zoneId() : zones.defaultZone(account).id();
+        Node attestedNode;
+        try {
+            attestedNode = nodes.attested(new NodeService.Attested(account, zone, node, evidence.platform(), build.appId(), build.id(), measured));
+        } catch (AttestationRefused e) {
+            throw refuse(caller, evidence.platform(), e.reason(), e.field(), e.getMessage(), measured);
+        }
         IssuedCertificate cert = certificates.issue(
                 account,
                 caller.actor(),
@@ -152,12 +169,14 @@ public class AttestationService {
                         domains,
                         build.appId(),
                         build.id(),
-                        evidence.platform().name()));
+                        evidence.platform().name(),
+                        attestedNode.id()));
         builds.markDeployed(account, build.id(), caller.actor());
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("platform", evidence.platform());
         details.put("build_id", build.id());
         details.put("certificate_id", cert.id());
+        details.put("node_id", attestedNode.id());
         details.put("measured", measured);
         audit.append(account, caller.actor(), "attestation.accepted", "build", build.id(), details);
         return new Attested(cert, certificates.caPem(account));
@@ -267,6 +286,26 @@ public class AttestationService {
         }
         audit.append(caller.account(), caller.actor(), "attestation.refused", "attestation", null, details);
         return new AttestationRefused(reason, field, detail);
+    }
+
+    /**
+     * The node's name as its agent gives it, or, when it gives none, one derived from the workload's key (so each new
+     * key is a new node).
+     */
+    static String nodeName(String given, Platform platform, PublicKey key) {
+        if (given != null) {
+            String name = FieldRules.text("node_name", given, 200).strip();
+            if (name.isEmpty() || name.chars().anyMatch(Character::isISOControl)) {
+                throw new InvalidField("node_name", "must be 1 to 200 printable characters");
+            }
+            return name;
+        }
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(key.getEncoded());
+            return platform.name().toLowerCase(java.util.Locale.ROOT) + "-" + java.util.HexFormat.of().formatHex(digest, 0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The public key of a PKCS#10 request whose self-signature proves the workload holds the private key. */

@@ -57,7 +57,8 @@ public class CertificateService {
             List<String> dnsNames,
             UUID appId,
             UUID buildId,
-            String platform) {}
+            String platform,
+            UUID nodeId) {}
 
     @Transactional(propagation = Propagation.MANDATORY)
     public IssuedCertificate issue(UUID accountId, Actor actor, Request r) {
@@ -83,9 +84,10 @@ public class CertificateService {
                 Pem.of(cert),
                 null,
                 null,
-                clock.instant());
+                clock.instant(),
+                r.nodeId());
         jdbc.sql("INSERT INTO certificates (id, account_id, serial, app_id, build_id, platform, subject, dns_names,"
-                        + " not_before, not_after, certificate_pem, created_at) VALUES (?,?,?,?,?,?,?,?::jsonb,?,?,?,?)")
+                        + " not_before, not_after, certificate_pem, created_at, node_id) VALUES (?,?,?,?,?,?,?,?::jsonb,?,?,?,?,?)")
                 .params(
                         issued.id(),
                         accountId,
@@ -98,7 +100,8 @@ public class CertificateService {
                         Timestamp.from(issued.notBefore()),
                         Timestamp.from(issued.notAfter()),
                         issued.certificatePem(),
-                        Timestamp.from(issued.createdAt()))
+                        Timestamp.from(issued.createdAt()),
+                        issued.nodeId())
                 .update();
         audit.append(accountId, actor, "certificate.issued", "certificate", issued.id(), Map.of(
                 "serial", issued.serial(),
@@ -152,6 +155,28 @@ public class CertificateService {
         return get(account, id);
     }
 
+    /** The certificates issued to a node, newest first. */
+    public List<IssuedCertificate> forNode(UUID accountId, UUID nodeId) {
+        return jdbc.sql("SELECT * FROM certificates WHERE account_id = ? AND node_id = ? ORDER BY created_at DESC, id")
+                .params(accountId, nodeId)
+                .query(this::certificate)
+                .list();
+    }
+
+    /** Revokes every certificate of the node that is not revoked yet; returns their ids. */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public List<UUID> revokeForNode(UUID accountId, UUID nodeId, Actor actor, String reason) {
+        List<UUID> revoked = jdbc.sql("UPDATE certificates SET revoked_at = ?, revocation_reason = ? WHERE account_id = ? AND node_id = ?"
+                        + " AND revoked_at IS NULL RETURNING id")
+                .params(Timestamp.from(clock.instant()), reason, accountId, nodeId)
+                .query(UUID.class)
+                .list();
+        for (UUID id : revoked) {
+            audit.append(accountId, actor, "certificate.revoked", "certificate", id, Map.of("reason", reason, "node_id", nodeId));
+        }
+        return revoked;
+    }
+
     public X509CRL crl(UUID accountId) {
         List<CertificateAuthority.Revoked> revoked = jdbc.sql(
                         "SELECT serial, revoked_at FROM certificates WHERE account_id = ? AND revoked_at IS NOT NULL")
@@ -178,6 +203,7 @@ public class CertificateService {
                 rs.getString("certificate_pem"),
                 revoked == null ? null : revoked.toInstant(),
                 rs.getString("revocation_reason"),
-                rs.getTimestamp("created_at").toInstant());
+                rs.getTimestamp("created_at").toInstant(),
+                rs.getObject("node_id", UUID.class));
     }
 }

@@ -5,7 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-/** A certificate issued to an attested workload, with the image and platform it was issued for. */
+/** A certificate issued to an attested workload, with the image and platform it was issued for and its node. */
 public record IssuedCertificate(
         UUID id,
         UUID accountId,
@@ -20,4 +20,5 @@ public record IssuedCertificate(
         String certificatePem,
         Instant revokedAt,
         String revocationReason,
-        Instant createdAt) {}
+        Instant createdAt,
+        UUID nodeId) {}

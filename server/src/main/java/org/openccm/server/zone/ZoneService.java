@@ -56,6 +56,12 @@ public class ZoneService implements BearerCredentials {
         return zones.list(accountId);
     }
 
+    /** The zone that workloads attesting with a user's credentials (not a join token) belong to. */
+    public Zone defaultZone(UUID accountId) {
+        return zones.list(accountId).stream().filter(Zone::isDefault).findFirst()
+                .orElseThrow(() -> new IllegalStateException("account " + accountId + " has no default zone"));
+    }
+
     public Zone get(UUID accountId, UUID zoneId) {
         return zones.find(accountId, zoneId).orElseThrow(() -> new NotFound("zone", zoneId));
     }

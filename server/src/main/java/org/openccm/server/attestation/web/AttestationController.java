@@ -64,9 +64,13 @@ class AttestationController {
     /** An NVIDIA GPU's attestation: the SPDM report (hex or base64), its device chain (PEM), driver and VBIOS RIMs (XML). */
     record GpuEvidenceRequest(String evidence, String certificateChain, List<String> rims) {}
 
-    /** {@code nonce}: the base64 nonce of POST /v1/attestation/challenge that the evidence binds with the CSR key. */
+    /**
+     * {@code nonce}: the base64 nonce of POST /v1/attestation/challenge that the evidence binds with the CSR key;
+     * {@code node_name}: the workload instance's name in its zone (default: derived from the CSR key).
+     */
     record AttestationRequest(
-            Platform platform, String evidence, String vcek, String collateral, GpuEvidenceRequest gpu, String csr, String nonce) {}
+            Platform platform, String evidence, String vcek, String collateral, GpuEvidenceRequest gpu, String csr, String nonce,
+            String nodeName) {}
 
     record AttestationResponse(
             UUID certificateId,
@@ -77,7 +81,8 @@ class AttestationController {
             List<String> dnsNames,
             long notAfter,
             String certificate,
-            List<String> certificateChain) {}
+            List<String> certificateChain,
+            UUID nodeId) {}
 
     /** Explain: the same evidence fields, and optionally the instant to verify at (archived evidence). */
     record ExplainRequest(
@@ -106,7 +111,7 @@ class AttestationController {
     AttestationResponse attest(@AuthenticationPrincipal Caller caller, @RequestBody AttestationRequest request) {
         AttestationService.Attested a =
                 attestation.attest(caller, evidence(request.platform(), request.evidence(), request.vcek(), request.collateral(), request.gpu()),
-                        request.csr(), request.nonce() == null ? null : base64("nonce", request.nonce()));
+                        request.csr(), request.nonce() == null ? null : base64("nonce", request.nonce()), request.nodeName());
         var c = a.certificate();
         return new AttestationResponse(
                 c.id(),
@@ -117,7 +122,8 @@ class AttestationController {
                 c.dnsNames(),
                 c.notAfter().getEpochSecond(),
                 c.certificatePem(),
-                List.of(c.certificatePem(), a.caPem()));
+                List.of(c.certificatePem(), a.caPem()),
+                c.nodeId());
     }
 
     @PostMapping("/v1/attestation/explain")

@@ -46,7 +46,8 @@ class CertificateController {
             long notAfter,
             Long revokedAt,
             String revocationReason,
-            String certificate) {
+            String certificate,
+            UUID nodeId) {
         static CertificateResponse of(IssuedCertificate c) {
             return new CertificateResponse(
                     c.id(),
@@ -60,7 +61,8 @@ class CertificateController {
                     c.notAfter().getEpochSecond(),
                     c.revokedAt() == null ? null : c.revokedAt().getEpochSecond(),
                     c.revocationReason(),
-                    c.certificatePem());
+                    c.certificatePem(),
+                    c.nodeId());
         }
     }
 

@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.openccm.server.node.web;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.openccm.server.account.Roles;
+import org.openccm.server.error.FieldRules;
+import org.openccm.server.error.NotFound;
+import org.openccm.server.identity.Caller;
+import org.openccm.server.node.Node;
+import org.openccm.server.node.NodeService;
+import org.openccm.server.pki.CertificateService;
+import org.openccm.server.pki.IssuedCertificate;
+import org.openccm.server.web.Page;
+import org.openccm.server.web.SearchMetadata;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Fortanix CCM's compute nodes: every attested workload instance, and deactivation. */
+@RestController
+@Tag(name = "Nodes")
+class NodeController {
+    private final NodeService nodes;
+    private final CertificateService certificates;
+
+    NodeController(NodeService nodes, CertificateService certificates) {
+        this.nodes = nodes;
+        this.certificates = certificates;
+    }
+
+    record NodeStatus(String status, long createdAt, long statusUpdatedAt, long lastSeenAt) {}
+
+    /** Fortanix's Certificate (an issued one). */
+    record CertificateInfo(UUID certificateId, String status, String certificate, UUID nodeId, UUID appId, UUID buildId) {
+        static CertificateInfo of(IssuedCertificate c) {
+            return new CertificateInfo(c.id(), c.revokedAt() == null ? "ISSUED" : "REVOKED", c.certificatePem(), c.nodeId(), c.appId(), c.buildId());
+        }
+    }
+
+    /** Fortanix's AppNodeInfo: the app the node runs, with its latest certificate. */
+    record AppNodeInfo(UUID nodeId, String nodeName, UUID appId, UUID buildId, long createdAt, CertificateInfo certificate) {}
+
+    /** Fortanix's SgxInfo; OpenCCM does not learn the platform software's version. */
+    record SgxInfo(String version) {}
+
+    /**
+     * Fortanix's Node, with OpenCCM's additions: {@code measured} (what the last attestation measured, named as in
+     * the image API), {@code attestation_count}, {@code build_id}.
+     */
+    record NodeResponse(
+            UUID nodeId,
+            String name,
+            UUID acctId,
+            UUID zoneId,
+            NodeStatus status,
+            long attestedAt,
+            String platform,
+            String attestationType,
+            String certificate,
+            List<AppNodeInfo> apps,
+            SgxInfo sgxInfo,
+            UUID buildId,
+            Map<String, String> measured,
+            long attestationCount) {}
+
+    record NodeList(SearchMetadata metadata, List<NodeResponse> items) {}
+
+    @GetMapping("/v1/nodes")
+    @PreAuthorize(Roles.READ)
+    @Operation(summary = "List the attested workload instances of the selected account, most recently attested first")
+    NodeList list(
+            @AuthenticationPrincipal Caller caller,
+            @RequestParam(required = false) String name,
+            @RequestParam(required = false) Integer limit,
+            @RequestParam(required = false) Integer offset) {
+        UUID account = caller.account();
+        String filter = name == null ? null : FieldRules.text("name", name, 200);
+        Page page = Page.of(limit, offset);
+        int total = nodes.count(account, null);
+        int filtered = filter == null ? total : nodes.count(account, filter);
+        List<NodeResponse> items = nodes.list(account, filter, page.limit(), page.offset()).stream().map(this::response).toList();
+        return new NodeList(page.metadata(total, filtered), items);
+    }
+
+    @GetMapping("/v1/nodes/{node-id}")
+    @PreAuthorize(Roles.READ)
+    @Operation(summary = "Get a node")
+    NodeResponse get(@AuthenticationPrincipal Caller caller, @PathVariable("node-id") UUID id) {
+        return response(nodes.get(caller.account(), id));
+    }
+
+    @PostMapping("/v1/nodes/{node-id}/deactivate")
+    @PreAuthorize(Roles.WRITE)
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    @Operation(summary = "Deactivate a node: its certificates are revoked and it cannot attest again under its name")
+    void deactivate(@AuthenticationPrincipal Caller caller, @PathVariable("node-id") UUID id) {
+        nodes.deactivate(caller, id);
+    }
+
+    @GetMapping("/v1/nodes/{node-id}/certificate")
+    @PreAuthorize(Roles.READ)
+    @Operation(summary = "The certificate most recently issued to the node")
+    CertificateInfo certificate(@AuthenticationPrincipal Caller caller, @PathVariable("node-id") UUID id) {
+        UUID account = caller.account();
+        nodes.get(account, id);
+        return certificates.forNode(account, id).stream().findFirst().map(CertificateInfo::of)
+                .orElseThrow(() -> new NotFound("certificate of node", id));
+    }
+
+    @GetMapping("/v1/nodes/{node-id}/certificates")
+    @PreAuthorize(Roles.READ)
+    @Operation(summary = "Every certificate issued to the node, newest first")
+    List<CertificateInfo> certificates(@AuthenticationPrincipal Caller caller, @PathVariable("node-id") UUID id) {
+        UUID account = caller.account();
+        nodes.get(account, id);
+        return certificates.forNode(account, id).stream().map(CertificateInfo::of).toList();
+    }
+
+    private NodeResponse response(Node n) {
+        List<IssuedCertificate> issued = certificates.forNode(n.accountId(), n.id());
+        IssuedCertificate latest = issued.isEmpty() ? null : issued.getFirst();
+        List<AppNodeInfo> apps = latest == null
+                ? List.of()
+                : List.of(new AppNodeInfo(n.id(), n.name(), n.appId(), n.buildId(), n.createdAt().getEpochSecond(), CertificateInfo.of(latest)));
+        return new NodeResponse(
+                n.id(),
+                n.name(),
+                n.accountId(),
+                n.zoneId(),
+                new NodeStatus(n.status().name(), n.createdAt().getEpochSecond(), n.statusUpdatedAt().getEpochSecond(), n.attestedAt().getEpochSecond()),
+                n.attestedAt().getEpochSecond(),
+                n.platform().name(),
+                n.platform().name(),
+                latest == null ? null : latest.certificatePem(),
+                apps,
+                new SgxInfo(null),
+                n.buildId(),
+                n.measured(),
+                n.attestationCount());
+    }
+}

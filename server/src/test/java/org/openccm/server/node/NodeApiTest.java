@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.openccm.server.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.security.KeyPair;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509CRL;
+import java.security.cert.X509Certificate;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openccm.server.Api;
+import org.openccm.server.ApiTest;
+import org.openccm.server.Fixtures;
+import org.openccm.server.attestation.AttestationApiTest;
+import org.openccm.server.attestation.TestNitroEnclave;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Each attested workload instance is a node of its zone: what it measured, the image it matched, its attestations
+ * and certificates. Deactivating it revokes every certificate it got, and it cannot attest again under its name.
+ */
+class NodeApiTest extends ApiTest {
+    private static final List<String> PCRS = List.of(Fixtures.hex(48, 81), Fixtures.hex(48, 82), Fixtures.hex(48, 83));
+    private String build;
+    private Api workload;
+
+    @BeforeEach
+    void workloadWithAJoinToken() {
+        api.logInToNewAccount();
+        ObjectNode request = Fixtures.app("EDP-NITRO");
+        request.putArray("allowed_domains").add("node.example.com");
+        JsonNode app = api.post("/v1/apps", request).expect(200).body();
+        approve(app.path("pending_task_id").asString());
+        ObjectNode image = Api.object().put("app_id", app.path("app_id").asString());
+        image.putObject("attributes").putObject("nitro_enclave").put("hash_algorithm", "Sha384")
+                .put("pcr0", PCRS.get(0)).put("pcr1", PCRS.get(1)).put("pcr2", PCRS.get(2));
+        JsonNode created = api.post("/v1/builds", image).expect(200).body();
+        build = created.path("build_id").asString();
+        approve(created.path("pending_task_id").asString());
+        String zone = api.get("/v1/zones").expect(200).body().path(0).path("zone_id").asString();
+        workload = api.as(api.post("/v1/zones/" + zone + "/tokens", null).expect(201).text("token"));
+    }
+
+    @Test
+    void anAttestedWorkloadIsANodeWithItsMeasurementsImageAndCertificates() {
+        JsonNode first = attest("web-1").expect(200).body();
+        JsonNode second = attest("web-1").expect(200).body();
+
+        assertThat(second.path("node_id").asString()).isEqualTo(first.path("node_id").asString());
+        JsonNode nodes = api.get("/v1/nodes").expect(200).body();
+        assertThat(nodes.path("items")).hasSize(1);
+        JsonNode node = nodes.path("items").path(0);
+        assertThat(node.path("name").asString()).isEqualTo("web-1");
+        assertThat(node.at("/status/status").asString()).isEqualTo("RUNNING");
+        assertThat(node.path("platform").asString()).isEqualTo("NITRO");
+        assertThat(node.path("build_id").asString()).isEqualTo(build);
+        assertThat(node.at("/measured/pcr0").asString()).isEqualTo(PCRS.get(0));
+        assertThat(node.path("attestation_count").asLong()).isEqualTo(2);
+        assertThat(api.get("/v1/nodes/" + first.path("node_id").asString() + "/certificate").expect(200).text("certificate_id"))
+                .isEqualTo(second.path("certificate_id").asString());
+        assertThat(api.get("/v1/nodes/" + first.path("node_id").asString() + "/certificates").expect(200).body()).hasSize(2);
+        attest(null).expect(200);
+        assertThat(api.get("/v1/nodes?name=web-1").expect(200).body().path("items")).hasSize(1);
+        assertThat(api.get("/v1/nodes").expect(200).body().path("items")).as("a node named after its key").hasSize(2);
+    }
+
+    @Test
+    void deactivatingANodeRevokesItsCertificatesAndStopsItsAttestations() throws Exception {
+        JsonNode first = attest("batch-7").expect(200).body();
+        JsonNode second = attest("batch-7").expect(200).body();
+        String node = first.path("node_id").asString();
+
+        api.post("/v1/nodes/" + node + "/deactivate", null).expect(204);
+
+        assertThat(api.get("/v1/nodes/" + node).expect(200).body().at("/status/status").asString()).isEqualTo("DEACTIVATED");
+        X509CRL crl = (X509CRL) CertificateFactory.getInstance("X.509")
+                .generateCRL(new ByteArrayInputStream(api.get("/v1/pki/crl").expect(200).raw().body().getBytes()));
+        assertThat(crl.isRevoked(certificate(first.path("certificate").asString()))).isTrue();
+        assertThat(crl.isRevoked(certificate(second.path("certificate").asString()))).isTrue();
+        Api.Response again = attest("batch-7").expect(422);
+        assertThat(again.text("reason")).isEqualTo("NODE_DEACTIVATED");
+        assertThat(again.text("field")).isEqualTo("node_name");
+        assertThat(api.post("/v1/nodes/" + node + "/deactivate", null).status()).isEqualTo(409);
+        assertThat(api.get("/v1/audit?action=node.deactivated").expect(200).body().path("items")).hasSize(1);
+    }
+
+    @Test
+    void nodesAreScopedAndDeactivationNeedsAnEditor() {
+        String node = attest("api-3").expect(200).body().path("node_id").asString();
+
+        assertThat(api.newMember("VIEWER").post("/v1/nodes/" + node + "/deactivate", null).status()).isEqualTo(403);
+        assertThat(workload.get("/v1/nodes").status()).isEqualTo(403);
+        api.logInToNewAccount();
+        assertThat(api.get("/v1/nodes/" + node).status()).isEqualTo(404);
+        assertThat(api.get("/v1/nodes/" + UUID.randomUUID()).status()).isEqualTo(404);
+    }
+
+    @Test
+    void aNodeNameIsPrintableAndBounded() {
+        assertThat(attest("x".repeat(201)).status()).isEqualTo(400);
+        assertThat(attest("tab\there").status()).isEqualTo(400);
+    }
+
+    private Api.Response attest(String nodeName) {
+        KeyPair key = TestNitroEnclave.workloadKey();
+        String nonce = workload.post("/v1/attestation/challenge", null).expect(200).text("nonce");
+        byte[] evidence = TestNitroEnclave.document(PCRS, key.getPublic().getEncoded(), null, Base64.getDecoder().decode(nonce));
+        ObjectNode body = Api.object()
+                .put("platform", "NITRO")
+                .put("evidence", Base64.getEncoder().encodeToString(evidence))
+                .put("csr", AttestationApiTest.csr(key))
+                .put("nonce", nonce);
+        if (nodeName != null) {
+            body.put("node_name", nodeName);
+        }
+        return workload.post("/v1/attestation", body);
+    }
+
+    private void approve(String task) {
+        api.patch("/v1/tasks/" + task, Api.object().put("status", "APPROVED")).expect(200);
+    }
+
+    private static X509Certificate certificate(String pem) throws Exception {
+        return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(pem.getBytes()));
+    }
+}
