@@ -97,7 +97,8 @@ public class AttestationService {
         }
     }
 
-    public record Attested(IssuedCertificate certificate, String caPem) {}
+    /** {@code keyPath}/{@code certPath}: where the image wants its key and certificate (null: the agent's defaults). */
+    public record Attested(IssuedCertificate certificate, String caPem, String keyPath, String certPath) {}
 
     /** {@code measured} is empty and {@code decision} null when the evidence did not verify ({@code rejected}). */
     public record Explanation(boolean verified, EvidenceRejected rejected, Map<String, String> measured, Decision decision) {}
@@ -179,7 +180,8 @@ public class AttestationService {
         details.put("node_id", attestedNode.id());
         details.put("measured", measured);
         audit.append(account, caller.actor(), "attestation.accepted", "build", build.id(), details);
-        return new Attested(cert, certificates.caPem(account));
+        var paths = build.advancedSettings().certificate();
+        return new Attested(cert, certificates.caPem(account), paths.keyPath(), paths.certPath());
     }
 
     /**

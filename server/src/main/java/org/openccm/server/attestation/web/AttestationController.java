@@ -82,7 +82,9 @@ class AttestationController {
             long notAfter,
             String certificate,
             List<String> certificateChain,
-            UUID nodeId) {}
+            UUID nodeId,
+            String keyPath,
+            String certPath) {}
 
     /** Explain: the same evidence fields, and optionally the instant to verify at (archived evidence). */
     record ExplainRequest(
@@ -123,7 +125,9 @@ class AttestationController {
                 c.notAfter().getEpochSecond(),
                 c.certificatePem(),
                 List.of(c.certificatePem(), a.caPem()),
-                c.nodeId());
+                c.nodeId(),
+                a.keyPath(),
+                a.certPath());
     }
 
     @PostMapping("/v1/attestation/explain")

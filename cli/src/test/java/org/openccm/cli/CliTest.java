@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.openccm.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openccm.server.Api;
+import org.openccm.server.ApiTest;
+import org.openccm.server.Fixtures;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The operator commands against a real server (in-process, real PostgreSQL): log in, register an image from
+ * nitro-cli's output, approve it, explain a real Nitro document, list and revoke certificates, verify the audit
+ * chain; with the exit codes scripts rely on.
+ */
+class CliTest extends ApiTest {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final String EVERVAULT_PCR0 =
+            "f4d48b81a460c9916d1e685119074bf24660afd3e34fae9fca0a0d28d9d5599936332687e6f66fc890ac8cf150142d8b";
+    private static final String EVERVAULT_PCR1 =
+            "bcdf05fefccaa8e55bf2c8d6dee9e79bbff31e34bf28a99aa19e6b29c37ee80b214a414b7607236edf26fcb78654e63f";
+    private static final String EVERVAULT_PCR2 =
+            "d8f114da658de5481f8d9ec73907feb553560787522f705c92d7d96beed8e15e2aa611984e098c576832c292e8dc469a";
+
+    @TempDir
+    Path config;
+
+    @TempDir
+    Path files;
+
+    private String email;
+
+    /** What one command printed, and how it exited. */
+    record Run(int exit, String out, String err) {
+        JsonNode json() {
+            return JSON.readTree(out);
+        }
+    }
+
+    @BeforeEach
+    void operator() {
+        api.logInToNewAccount();
+        email = "operator-" + UUID.randomUUID() + "@openccm.test";
+        api.post("/v1/users", Api.object().put("user_email", email).put("password", "operator-password").put("role", "ADMIN"))
+                .expect(201);
+    }
+
+    @Test
+    void anOperatorRegistersApprovesAndExplainsFromTheCommandLine() throws Exception {
+        assertThat(login("operator-password").exit()).isZero();
+        Path saved = config.resolve("credentials.json");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(saved))).isEqualTo("rw-------");
+
+        UUID app = Fixtures.createApp(api, "EDP-NITRO");
+        Run apps = run("apps", "list", "-o", "json");
+        assertThat(apps.exit()).isZero();
+        assertThat(apps.json().path("items").toString()).contains(app.toString());
+        assertThat(run("apps", "list").out()).startsWith("APP ID").contains(app.toString());
+
+        Path measurements = files.resolve("measurements.json");
+        Files.writeString(measurements, "{\"Measurements\": {\"HashAlgorithm\": \"Sha384 { ... }\", \"PCR0\": \"" + EVERVAULT_PCR0
+                + "\", \"PCR1\": \"" + EVERVAULT_PCR1 + "\", \"PCR2\": \"" + EVERVAULT_PCR2 + "\"}}");
+        Run created = run("images", "create", "--app", app.toString(), "--nitro-measurements", measurements.toString(), "-o", "json");
+        assertThat(created.exit()).as(created.err()).isZero();
+        String task = created.json().path("pending_task_id").asString();
+        assertThat(run("tasks", "list").out()).contains(task, "PENDING");
+
+        Path document = vector("nitro/evervault-2022-10-13-nondebug.cbor");
+        Run beforeApproval = run("explain", "--platform", "NITRO", "--evidence", document.toString(), "--at", "2022-10-13T10:00:00Z");
+        assertThat(beforeApproval.exit()).as("not approved yet").isEqualTo(ExitCode.CHECK_FAILED);
+        assertThat(beforeApproval.out()).contains("NOT_APPROVED");
+
+        assertThat(run("tasks", "approve", task, "--comment", "reviewed").exit()).isZero();
+        Run accepted = run("explain", "--platform", "NITRO", "--evidence", document.toString(), "--at", "1665655200", "-o", "json");
+        assertThat(accepted.exit()).isZero();
+        assertThat(accepted.json().at("/decision/build_id").asString()).isEqualTo(created.json().path("build_id").asString());
+
+        assertThat(run("certs", "list", "-o", "json").json().path("items")).isEmpty();
+        Run audit = run("audit", "verify");
+        assertThat(audit.exit()).isZero();
+        assertThat(audit.out()).contains("true");
+        assertThat(run("logout").out()).contains("logged out");
+        assertThat(run("apps", "list").exit()).as("logged out").isEqualTo(ExitCode.REFUSED);
+    }
+
+    @Test
+    void exitCodesTellRefusalsChecksUsageAndUnreachableServersApart() throws Exception {
+        assertThat(login("wrong-password-here").exit()).isEqualTo(ExitCode.REFUSED);
+        assertThat(run("apps", "list").exit()).as("not logged in").isEqualTo(ExitCode.REFUSED);
+        assertThat(run("--server", "http://127.0.0.1:9", "login", "--email", email, "--password-stdin").exit()).isEqualTo(ExitCode.UNREACHABLE);
+        assertThat(run("tasks", "approve").exit()).as("missing TASK-ID").isEqualTo(ExitCode.USAGE);
+
+        login("operator-password");
+        Run unknown = run("certs", "revoke", UUID.randomUUID().toString());
+        assertThat(unknown.exit()).isEqualTo(ExitCode.REFUSED);
+        assertThat(unknown.err()).contains("404");
+        byte[] tampered = Files.readAllBytes(vector("nitro/negative/fortanix-tampered-signature.cbor"));
+        Path file = files.resolve("tampered.cbor");
+        Files.write(file, tampered);
+        Run refused = run("explain", "--platform", "NITRO", "--evidence", file.toString(), "--at", "2021-09-09T11:00:00Z");
+        assertThat(refused.exit()).isEqualTo(ExitCode.CHECK_FAILED);
+        assertThat(refused.out()).contains("not verified: SIGNATURE");
+    }
+
+    @Test
+    void everyCommandHasHelp() {
+        for (List<String> command : List.<List<String>>of(List.of(), List.of("login"), List.of("apps", "list"), List.of("images", "create"),
+                List.of("tasks", "approve"), List.of("explain"), List.of("certs", "revoke"), List.of("audit", "verify"), List.of("agent"))) {
+            List<String> args = new ArrayList<>(command);
+            args.add("--help");
+            Run help = run(args.toArray(String[]::new));
+            assertThat(help.exit()).as(String.join(" ", args)).isZero();
+            assertThat(help.out()).startsWith("Usage: openccm");
+        }
+    }
+
+    private Run login(String password) {
+        return runWithInput(password + "\n", "--server", api.base(), "login", "--email", email, "--password-stdin");
+    }
+
+    Run run(String... args) {
+        return runWithInput("", args);
+    }
+
+    private Run runWithInput(String input, String... args) {
+        InputStream stdin = System.in;
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        List<String> all = new ArrayList<>(List.of(args));
+        all.add("--config-dir");
+        all.add(config.toString());
+        try {
+            System.setIn(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)));
+            int exit = OpenCcm.run(all.toArray(String[]::new), new PrintWriter(out), new PrintWriter(err));
+            return new Run(exit, out.toString(), err.toString());
+        } finally {
+            System.setIn(stdin);
+        }
+    }
+}
