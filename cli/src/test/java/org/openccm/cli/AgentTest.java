@@ -29,8 +29,6 @@ import org.openccm.server.Api;
 import org.openccm.server.ApiTest;
 import org.openccm.server.Fixtures;
 import org.openccm.server.attestation.TestNitroEnclave;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * {@code openccm agent} in a workload, against a real server: with a zone's join token it gets a challenge, has the
@@ -55,12 +53,9 @@ class AgentTest extends ApiTest {
     @BeforeEach
     void zoneWithAnApprovedImage() {
         api.logInToNewAccount();
-        ObjectNode request = Fixtures.app("EDP-NITRO");
-        request.putArray("allowed_domains").add("agent.example.com");
-        JsonNode app = api.post("/v1/apps", request).expect(200).body();
-        approve(app.path("pending_task_id").asString());
-        approve(image(app.path("app_id").asString(), APPROVED).path("pending_task_id").asString());
-        image(app.path("app_id").asString(), PENDING);
+        java.util.UUID app = Fixtures.approvedNitroApp(api, "agent.example.com");
+        Fixtures.approvedNitroImage(api, app, APPROVED);
+        Fixtures.nitroImage(api, app, PENDING);
         zone = api.get("/v1/zones").expect(200).body().path(0).path("zone_id").asString();
         token = api.post("/v1/zones/" + zone + "/tokens", Api.object().put("name", "agent test")).expect(201).text("token");
         nsm = Thread.ofVirtual().start(this::simulatedNsm);
@@ -172,17 +167,6 @@ class AgentTest extends ApiTest {
                 throw new IllegalStateException(e);
             }
         }
-    }
-
-    private JsonNode image(String app, List<String> pcrs) {
-        ObjectNode image = Api.object().put("app_id", app);
-        image.putObject("attributes").putObject("nitro_enclave").put("hash_algorithm", "Sha384")
-                .put("pcr0", pcrs.get(0)).put("pcr1", pcrs.get(1)).put("pcr2", pcrs.get(2));
-        return api.post("/v1/builds", image).expect(200).body();
-    }
-
-    private void approve(String task) {
-        api.patch("/v1/tasks/" + task, Api.object().put("status", "APPROVED")).expect(200);
     }
 
     record Run(int exit, String out, String err) {}

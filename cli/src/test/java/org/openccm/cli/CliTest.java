@@ -71,6 +71,7 @@ class CliTest extends ApiTest {
         assertThat(apps.exit()).isZero();
         assertThat(apps.json().path("items").toString()).contains(app.toString());
         assertThat(run("apps", "list").out()).startsWith("APP ID").contains(app.toString());
+        assertThat(run("apps", "get", app.toString(), "-o", "json").json().path("app_id").asString()).isEqualTo(app.toString());
 
         Path measurements = files.resolve("measurements.json");
         Files.writeString(measurements, "{\"Measurements\": {\"HashAlgorithm\": \"Sha384 { ... }\", \"PCR0\": \"" + EVERVAULT_PCR0
@@ -79,6 +80,15 @@ class CliTest extends ApiTest {
         assertThat(created.exit()).as(created.err()).isZero();
         String task = created.json().path("pending_task_id").asString();
         assertThat(run("tasks", "list").out()).contains(task, "PENDING");
+        assertThat(run("images", "list", "--app", app.toString()).out()).contains(created.json().path("build_id").asString());
+        Path other = files.resolve("other.json");
+        Files.writeString(other, "{\"nitro_enclave\": {\"hash_algorithm\": \"Sha384\", \"pcr0\": \"" + Fixtures.hex(48, 1)
+                + "\", \"pcr1\": \"" + Fixtures.hex(48, 2) + "\", \"pcr2\": \"" + Fixtures.hex(48, 3) + "\"}}");
+        Run second = run("images", "create", "--app", app.toString(), "--attributes", other.toString(), "-o", "json");
+        assertThat(second.exit()).as(second.err()).isZero();
+        Run denied = run("tasks", "deny", second.json().path("pending_task_id").asString(), "--comment", "not ours", "-o", "json");
+        assertThat(denied.exit()).isZero();
+        assertThat(denied.json().at("/status/status").asString()).isEqualTo("DENIED");
 
         Path document = vector("nitro/evervault-2022-10-13-nondebug.cbor");
         Run beforeApproval = run("explain", "--platform", "NITRO", "--evidence", document.toString(), "--at", "2022-10-13T10:00:00Z");

@@ -38,6 +38,34 @@ public final class Fixtures {
         return app;
     }
 
+    /** An EDP app for Nitro whose one domain name is approved; its id. */
+    public static UUID approvedNitroApp(Api api, String domain) {
+        ObjectNode request = app("EDP-NITRO");
+        request.putArray("allowed_domains").add(domain);
+        tools.jackson.databind.JsonNode app = api.post("/v1/apps", request).expect(200).body();
+        approve(api, app.path("pending_task_id").asString());
+        return UUID.fromString(app.path("app_id").asString());
+    }
+
+    /** Registers a Nitro image of the app with these PCR0-2 (hex); the created image, still pending. */
+    public static tools.jackson.databind.JsonNode nitroImage(Api api, UUID app, java.util.List<String> pcrs) {
+        ObjectNode image = Api.object().put("app_id", app.toString());
+        image.putObject("attributes").putObject("nitro_enclave").put("hash_algorithm", "Sha384")
+                .put("pcr0", pcrs.get(0)).put("pcr1", pcrs.get(1)).put("pcr2", pcrs.get(2));
+        return api.post("/v1/builds", image).expect(200).body();
+    }
+
+    /** Registers and approves a Nitro image; its build id. */
+    public static String approvedNitroImage(Api api, UUID app, java.util.List<String> pcrs) {
+        tools.jackson.databind.JsonNode image = nitroImage(api, app, pcrs);
+        approve(api, image.path("pending_task_id").asString());
+        return image.path("build_id").asString();
+    }
+
+    public static void approve(Api api, String task) {
+        api.patch("/v1/tasks/" + task, Api.object().put("status", "APPROVED")).expect(200);
+    }
+
     /** Creates an app of the type (EDP-SGX, EDP-NITRO, ENCLAVE_OS, ACI, AZURE_CVM, AMD_SEV_SNP, TDX). */
     public static UUID createApp(Api api, String type) {
         return api.post("/v1/apps", app(type)).expect(200).id("app_id");

@@ -16,7 +16,6 @@ import org.openccm.server.Fixtures;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Fresh attestation: a certificate needs evidence that binds the CSR key together with a nonce the server issued to
@@ -31,14 +30,7 @@ class ChallengeApiTest extends ApiTest {
     @BeforeEach
     void approvedImage() {
         api.logInToNewAccount();
-        ObjectNode request = Fixtures.app("EDP-NITRO");
-        request.putArray("allowed_domains").add("fresh.example.com");
-        JsonNode app = api.post("/v1/apps", request).expect(200).body();
-        approve(app.path("pending_task_id").asString());
-        ObjectNode image = Api.object().put("app_id", app.path("app_id").asString());
-        image.putObject("attributes").putObject("nitro_enclave").put("hash_algorithm", "Sha384")
-                .put("pcr0", PCRS.get(0)).put("pcr1", PCRS.get(1)).put("pcr2", PCRS.get(2));
-        approve(api.post("/v1/builds", image).expect(200).body().path("pending_task_id").asString());
+        Fixtures.approvedNitroImage(api, Fixtures.approvedNitroApp(api, "fresh.example.com"), PCRS);
     }
 
     @Test
@@ -129,9 +121,6 @@ class ChallengeApiTest extends ApiTest {
                 .put("nonce", Base64.getEncoder().encodeToString(nonce)));
     }
 
-    private void approve(String task) {
-        api.patch("/v1/tasks/" + task, Api.object().put("status", "APPROVED")).expect(200);
-    }
 
     private static String sha256Hex(byte[] bytes) {
         try {

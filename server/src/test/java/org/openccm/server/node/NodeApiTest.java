@@ -33,16 +33,7 @@ class NodeApiTest extends ApiTest {
     @BeforeEach
     void workloadWithAJoinToken() {
         api.logInToNewAccount();
-        ObjectNode request = Fixtures.app("EDP-NITRO");
-        request.putArray("allowed_domains").add("node.example.com");
-        JsonNode app = api.post("/v1/apps", request).expect(200).body();
-        approve(app.path("pending_task_id").asString());
-        ObjectNode image = Api.object().put("app_id", app.path("app_id").asString());
-        image.putObject("attributes").putObject("nitro_enclave").put("hash_algorithm", "Sha384")
-                .put("pcr0", PCRS.get(0)).put("pcr1", PCRS.get(1)).put("pcr2", PCRS.get(2));
-        JsonNode created = api.post("/v1/builds", image).expect(200).body();
-        build = created.path("build_id").asString();
-        approve(created.path("pending_task_id").asString());
+        build = Fixtures.approvedNitroImage(api, Fixtures.approvedNitroApp(api, "node.example.com"), PCRS);
         String zone = api.get("/v1/zones").expect(200).body().path(0).path("zone_id").asString();
         workload = api.as(api.post("/v1/zones/" + zone + "/tokens", null).expect(201).text("token"));
     }
@@ -122,9 +113,6 @@ class NodeApiTest extends ApiTest {
         return workload.post("/v1/attestation", body);
     }
 
-    private void approve(String task) {
-        api.patch("/v1/tasks/" + task, Api.object().put("status", "APPROVED")).expect(200);
-    }
 
     private static X509Certificate certificate(String pem) throws Exception {
         return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(pem.getBytes()));

@@ -22,7 +22,6 @@ import org.openccm.server.attestation.TestNitroEnclave;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * A workload attests with a zone's join token instead of a user's credentials: the token is shown once, works until
@@ -39,14 +38,7 @@ class ZoneApiTest extends ApiTest {
     @BeforeEach
     void accountWithAnApprovedImage() {
         api.logInToNewAccount();
-        ObjectNode request = Fixtures.app("EDP-NITRO");
-        request.putArray("allowed_domains").add("workload.example.com");
-        JsonNode app = api.post("/v1/apps", request).expect(200).body();
-        approve(app.path("pending_task_id").asString());
-        ObjectNode image = Api.object().put("app_id", app.path("app_id").asString());
-        image.putObject("attributes").putObject("nitro_enclave").put("hash_algorithm", "Sha384")
-                .put("pcr0", PCRS.get(0)).put("pcr1", PCRS.get(1)).put("pcr2", PCRS.get(2));
-        approve(api.post("/v1/builds", image).expect(200).body().path("pending_task_id").asString());
+        Fixtures.approvedNitroImage(api, Fixtures.approvedNitroApp(api, "workload.example.com"), PCRS);
         zone = UUID.fromString(api.get("/v1/zones").expect(200).body().path(0).path("zone_id").asString());
     }
 
@@ -169,9 +161,6 @@ class ZoneApiTest extends ApiTest {
                 .put("nonce", nonce));
     }
 
-    private void approve(String task) {
-        api.patch("/v1/tasks/" + task, Api.object().put("status", "APPROVED")).expect(200);
-    }
 
     private static X509Certificate certificate(String pem) throws Exception {
         return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(pem.getBytes()));
