@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * Where the agent gets evidence that carries its 64 bytes of report data (the binding digest, then zeros): the
  * kernel's configfs-tsm interface (SEV-SNP and TDX guests), or a command the operator names for anything else.
  */
-interface EvidenceSource {
+public interface EvidenceSource {
     /** The evidence document, and the signing certificate when the platform hands it out beside it (SNP's VCEK). */
     record Evidence(byte[] document, byte[] signingCertificate) {}
 
@@ -31,8 +31,8 @@ interface EvidenceSource {
      * VCEK); {@code generation} must not change in between, or another writer raced us.
      */
     record ConfigfsTsm(Path reportDir) implements EvidenceSource {
-        static final UUID VCEK_GUID = UUID.fromString("63da758d-e664-4564-adc5-f4b93be8accd");
-        static final UUID VLEK_GUID = UUID.fromString("a8074bc2-a25a-483e-aae6-39c045a0b8a1");
+        public static final UUID VCEK_GUID = UUID.fromString("63da758d-e664-4564-adc5-f4b93be8accd");
+        public static final UUID VLEK_GUID = UUID.fromString("a8074bc2-a25a-483e-aae6-39c045a0b8a1");
 
         @Override
         public Evidence obtain(byte[] reportData, byte[] nonce) {
@@ -42,7 +42,7 @@ interface EvidenceSource {
                 try {
                     String before = generation(entry);
                     Files.write(entry.resolve("inblob"), reportData);
-                    byte[] report = Files.readAllBytes(entry.resolve("outblob"));
+                    byte[] report = Files.readAllBytes(outblob(entry));
                     Path aux = entry.resolve("auxblob");
                     byte[] certificates = Files.isRegularFile(aux) ? Files.readAllBytes(aux) : null;
                     String after = generation(entry);
@@ -60,6 +60,27 @@ interface EvidenceSource {
             } catch (IOException e) {
                 throw new UncheckedIOException("configfs-tsm at " + reportDir + ": " + e.getMessage(), e);
             }
+        }
+
+        /**
+         * The kernel makes {@code outblob} when it is read; a simulated platform (openccm simulate snp) writes it into
+         * a plain directory a moment later, so a missing one is waited for, 10 seconds at most.
+         */
+        private static Path outblob(Path entry) throws IOException {
+            Path out = entry.resolve("outblob");
+            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+            while (!Files.exists(out)) {
+                if (System.nanoTime() > deadline) {
+                    throw new IOException("no outblob appeared in " + entry);
+                }
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted", e);
+                }
+            }
+            return out;
         }
 
         private static String generation(Path entry) throws IOException {
@@ -98,7 +119,7 @@ interface EvidenceSource {
         }
 
         /** A GUID as the firmware writes it: the first three fields little-endian, the rest as is. */
-        static byte[] guidBytes(UUID id) {
+        public static byte[] guidBytes(UUID id) {
             ByteBuffer b = ByteBuffer.allocate(16);
             long msb = id.getMostSignificantBits();
             b.order(ByteOrder.LITTLE_ENDIAN).putInt((int) (msb >>> 32)).putShort((short) (msb >>> 16)).putShort((short) msb);

@@ -29,6 +29,7 @@ import picocli.CommandLine.ScopeType;
             CertsCommand.class,
             AuditCommand.class,
             AgentCommand.class,
+            SimulateCommand.class,
             CommandLine.HelpCommand.class
         },
         exitCodeListHeading = "%nExit codes:%n",

@@ -128,9 +128,28 @@ class CliTest extends ApiTest {
     }
 
     @Test
+    void aServerNotInSimulationModeRefusesSimulatedEvidence() throws Exception {
+        var simulation = org.openccm.cli.simulation.SimulationAuthority.create(files.resolve("simulation"));
+        var psp = new org.openccm.cli.simulation.SimulatedPsp(simulation, Fixtures.hex(48, 7), null, 0);
+        Path report = files.resolve("report.bin");
+        Files.write(report, psp.report(new byte[64]));
+        Path vcek = files.resolve("vcek.der");
+        Files.write(vcek, psp.vcek().getEncoded());
+        login("operator-password");
+
+        Run r = run("explain", "--platform", "SEV_SNP", "--evidence", report.toString(), "--vcek", vcek.toString(), "-o", "json");
+
+        assertThat(r.exit()).isEqualTo(ExitCode.CHECK_FAILED);
+        assertThat(r.json().path("verified").asBoolean()).isFalse();
+        assertThat(r.json().path("reason").asString()).isIn("CHAIN", "WRONG_ROOT");
+        assertThat(new Api(api.base()).get("/v1/sys/version").expect(200).body().has("simulation")).isFalse();
+    }
+
+    @Test
     void everyCommandHasHelp() {
         for (List<String> command : List.<List<String>>of(List.of(), List.of("login"), List.of("apps", "list"), List.of("images", "create"),
-                List.of("tasks", "approve"), List.of("explain"), List.of("certs", "revoke"), List.of("audit", "verify"), List.of("agent"))) {
+                List.of("tasks", "approve"), List.of("explain"), List.of("certs", "revoke"), List.of("audit", "verify"), List.of("agent"),
+                List.of("simulate", "init"), List.of("simulate", "snp"), List.of("simulate", "nitro"))) {
             List<String> args = new ArrayList<>(command);
             args.add("--help");
             Run help = run(args.toArray(String[]::new));

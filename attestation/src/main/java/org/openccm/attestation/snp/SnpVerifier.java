@@ -44,12 +44,19 @@ public final class SnpVerifier implements EvidenceVerifier {
     public static final String BINDING_RULE = "REPORT_DATA must start with the SHA-256 of its DER SubjectPublicKeyInfo";
     private static final String OID = "1.3.6.1.4.1.3704.1.";
     private final Map<AmdProduct, AmdCertificates> roots;
+    // Further certificate sets an operator trusts besides AMD's (a simulation's), chosen by the VCEK's issuer.
+    private final Map<AmdProduct, List<AmdCertificates>> additional;
 
     /** The AMD certificates of one product: ARK (root), ASK (signs VCEKs), ASVK (signs VLEKs). */
     public record AmdCertificates(X509Certificate ark, X509Certificate ask, X509Certificate asvk) {}
 
     public SnpVerifier(Map<AmdProduct, AmdCertificates> roots) {
+        this(roots, Map.of());
+    }
+
+    private SnpVerifier(Map<AmdProduct, AmdCertificates> roots, Map<AmdProduct, List<AmdCertificates>> additional) {
         this.roots = Map.copyOf(roots);
+        this.additional = Map.copyOf(additional);
     }
 
     /** A verifier trusting the AMD certificates of Milan, Genoa and Turin shipped with OpenCCM. */
@@ -66,6 +73,17 @@ public final class SnpVerifier implements EvidenceVerifier {
             }
         }
         return new SnpVerifier(roots);
+    }
+
+    /**
+     * This verifier, also trusting a product's certificate set that is not AMD's (OpenCCM's simulation mode): a VCEK
+     * or VLEK whose issuer is that set's ASK or ASVK is checked against it; every other one against AMD's.
+     */
+    public SnpVerifier alsoTrusting(AmdProduct product, AmdCertificates extra) {
+        Map<AmdProduct, List<AmdCertificates>> more = new EnumMap<>(AmdProduct.class);
+        more.putAll(additional);
+        more.merge(product, List.of(extra), (a, b) -> java.util.stream.Stream.concat(a.stream(), b.stream()).toList());
+        return new SnpVerifier(roots, more);
     }
 
     /** Sorts a product's PEM bundle by subject: ARK-<P>, SEV-<P> (ASK), SEV-VLEK-<P> (ASVK). */
@@ -139,7 +157,10 @@ public final class SnpVerifier implements EvidenceVerifier {
         }
         X509Certificate cert = given.getFirst();
         AmdProduct product = product(cert, keyName);
-        AmdCertificates amd = roots.get(product);
+        AmdCertificates amd = additional.getOrDefault(product, List.of()).stream()
+                .filter(set -> issuedBy(cert, vlek ? set.asvk() : set.ask()))
+                .findFirst()
+                .orElse(roots.get(product));
         if (amd == null) {
             throw new EvidenceRejected(Reason.WRONG_ROOT, keyName, "no AMD root is configured for " + product.kdsName());
         }
@@ -164,6 +185,10 @@ public final class SnpVerifier implements EvidenceVerifier {
                     Reason.DEBUG, "POLICY", "the guest policy allows debugging (bit 19): its memory is not protected");
         }
         return new SnpAttestation(report, product, vlek, reported, cert);
+    }
+
+    private static boolean issuedBy(X509Certificate cert, X509Certificate intermediate) {
+        return intermediate != null && cert.getIssuerX500Principal().equals(intermediate.getSubjectX500Principal());
     }
 
     private static AmdProduct product(X509Certificate cert, String keyName) throws EvidenceRejected {

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.openccm.attestation.Evidence;
 import org.openccm.attestation.EvidenceRejected;
 import org.openccm.attestation.EvidenceVerifier;
@@ -25,6 +26,7 @@ import org.openccm.attestation.dcap.DcapVerifier;
 import org.openccm.attestation.dcap.TcbPolicy;
 import org.openccm.attestation.nitro.NitroVerifier;
 import org.openccm.attestation.sgx.SgxVerifier;
+import org.openccm.attestation.snp.AmdProduct;
 import org.openccm.attestation.snp.SnpVerifier;
 import org.openccm.attestation.tdx.TdxVerifier;
 import org.openccm.attestation.x509.CertificateChains;
@@ -40,11 +42,40 @@ import org.springframework.stereotype.Service;
 public class EvidenceVerification {
     private final Map<Platform, EvidenceVerifier> verifiers = new EnumMap<>(Platform.class);
     private final VcekCache vceks;
+    private final Optional<Simulation> simulation;
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(EvidenceVerification.class);
+
+    /** Simulation mode's roots: a Nitro root and a Milan ARK/ASK from {@code openccm simulate init}. */
+    public record Simulation(Path file, List<X509Certificate> nitroRoots, SnpVerifier.AmdCertificates milan, List<String> fingerprints) {
+        static Simulation load(Path file) {
+            try {
+                List<X509Certificate> bundle = CertificateChains.parseAll(file.toString(), Files.readAllBytes(file));
+                SnpVerifier.AmdCertificates milan = SnpVerifier.certificates(AmdProduct.MILAN, bundle);
+                List<X509Certificate> nitro = bundle.stream()
+                        .filter(c -> c != milan.ark() && c != milan.ask() && c != milan.asvk())
+                        .toList();
+                if (nitro.isEmpty()) {
+                    throw new IllegalStateException("the simulation roots " + file + " hold no Nitro root");
+                }
+                return new Simulation(file, nitro, milan, bundle.stream().map(CertificateChains::fingerprint).toList());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the simulation roots " + file, e);
+            } catch (EvidenceRejected | IllegalArgumentException e) {
+                throw new IllegalStateException("the simulation roots " + file + " are not openccm simulate init's: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** Present only in simulation mode. */
+    public Optional<Simulation> simulation() {
+        return simulation;
+    }
 
     EvidenceVerification(
             @Value("${openccm.attestation.nitro.extra-roots:}") String extraNitroRoots,
             @Value("${openccm.attestation.aci.uvm-issuers:}") String uvmIssuers,
             @Value("${openccm.attestation.dcap.accepted-tcb-statuses:UpToDate,SWHardeningNeeded}") String acceptedTcbStatuses,
+            @Value("${openccm.attestation.simulation.roots:}") String simulationRoots,
             VcekCache vceks) {
         this.vceks = vceks;
         List<X509Certificate> nitroRoots = new ArrayList<>(List.of(NitroVerifier.awsRoot()));
@@ -64,6 +95,14 @@ public class EvidenceVerification {
             issuers = List.of(UvmEndorsementVerifier.MICROSOFT_UVM_ISSUER);
         }
         SnpVerifier snp = SnpVerifier.withAmdRoots();
+        this.simulation = simulationRoots.isBlank() ? Optional.empty() : Optional.of(Simulation.load(Path.of(simulationRoots.strip())));
+        if (simulation.isPresent()) {
+            Simulation sim = simulation.get();
+            nitroRoots.addAll(sim.nitroRoots());
+            snp = snp.alsoTrusting(AmdProduct.MILAN, sim.milan());
+            log.warn("SIMULATION MODE: evidence signed by the simulation roots in {} is trusted (SHA-256 {}). Never run"
+                    + " a production server like this: unset OPENCCM_SIMULATION_ROOTS.", sim.file(), sim.fingerprints());
+        }
         DcapVerifier dcap = DcapVerifier.withIntelRoot();
         TcbPolicy tcb = new TcbPolicy(commaSeparated(acceptedTcbStatuses));
         register(new NitroVerifier(nitroRoots));

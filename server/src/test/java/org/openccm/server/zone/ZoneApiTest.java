@@ -126,7 +126,11 @@ class ZoneApiTest extends ApiTest {
                 }
                 int status = workload.send(method, url, Api.object()).status();
                 checked++;
+                // Answered without any credential: the log-in itself (which wants a password) and the version.
                 boolean logIn = url.equals("/v1/sys/auth");
+                if (url.equals("/v1/sys/version")) {
+                    continue;
+                }
                 if (logIn ? status < 400 : status != 403) {
                     reached.add(method + " " + url + " -> " + status);
                 }
