@@ -128,6 +128,37 @@ class CliTest extends ApiTest {
     }
 
     @Test
+    void anSgxImageFromItsSigstructAndARevokedCertificate() throws Exception {
+        login("operator-password");
+        UUID sgx = Fixtures.createApp(api, "EDP-SGX");
+        Run image = run("images", "create", "--app", sgx.toString(), "--sigstruct", vector("sigstruct/intel-pce-1.25.100.1.sigstruct.bin").toString(),
+                "-o", "json");
+        assertThat(image.exit()).as(image.err()).isZero();
+        assertThat(image.json().at("/enclave_info/mrenclave").asString())
+                .isEqualTo("03e3f07e8c11cc08a1fa2afa93a8f2699cc8d9e17efa890af5df4e3cf7696578");
+
+        List<String> pcrs = List.of(Fixtures.hex(48, 111), Fixtures.hex(48, 112), Fixtures.hex(48, 113));
+        Fixtures.approvedNitroImage(api, Fixtures.approvedNitroApp(api, "revoked.example.com"), pcrs);
+        var key = org.openccm.server.attestation.TestNitroEnclave.workloadKey();
+        String nonce = api.post("/v1/attestation/challenge", null).expect(200).text("nonce");
+        String certificate = api.post("/v1/attestation", Api.object()
+                        .put("platform", "NITRO")
+                        .put("evidence", java.util.Base64.getEncoder().encodeToString(org.openccm.server.attestation.TestNitroEnclave.document(
+                                pcrs, key.getPublic().getEncoded(), null, java.util.Base64.getDecoder().decode(nonce))))
+                        .put("csr", org.openccm.server.attestation.AttestationApiTest.csr(key))
+                        .put("nonce", nonce))
+                .expect(200)
+                .text("certificate_id");
+        assertThat(run("certs", "list").out()).contains(certificate, "revoked.example.com");
+
+        Run revoked = run("certs", "revoke", certificate, "--reason", "key compromise", "-o", "json");
+
+        assertThat(revoked.exit()).as(revoked.err()).isZero();
+        assertThat(revoked.json().path("revoked_at").asLong()).isPositive();
+        assertThat(run("certs", "revoke", certificate).exit()).as("already revoked").isEqualTo(ExitCode.REFUSED);
+    }
+
+    @Test
     void aServerNotInSimulationModeRefusesSimulatedEvidence() throws Exception {
         var simulation = org.openccm.cli.simulation.SimulationAuthority.create(files.resolve("simulation"));
         var psp = new org.openccm.cli.simulation.SimulatedPsp(simulation, Fixtures.hex(48, 7), null, 0);
@@ -155,6 +186,22 @@ class CliTest extends ApiTest {
             Run help = run(args.toArray(String[]::new));
             assertThat(help.exit()).as(String.join(" ", args)).isZero();
             assertThat(help.out()).startsWith("Usage: openccm");
+        }
+    }
+
+    @Test
+    void theReadmeShowsEachCommandsCurrentHelp() throws Exception {
+        Path readme = Path.of("").toAbsolutePath();
+        while (!Files.isRegularFile(readme.resolve("README.md")) || !Files.isDirectory(readme.resolve("cli"))) {
+            readme = readme.getParent();
+        }
+        String text = Files.readString(readme.resolve("README.md"));
+        for (List<String> command : List.<List<String>>of(List.of(), List.of("agent"), List.of("images", "create"), List.of("explain"),
+                List.of("simulate", "snp"), List.of("certs", "revoke"))) {
+            List<String> args = new ArrayList<>(command);
+            args.add("--help");
+            String help = run(args.toArray(String[]::new)).out().strip();
+            assertThat(text).as("README has the help of openccm %s", String.join(" ", command)).contains(help);
         }
     }
 

@@ -109,6 +109,7 @@ class SimulationTest extends ApiTest {
 
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(leaf().getSubjectAlternativeNames()).containsExactly(List.of(2, "sim-nitro.example.com"));
+        leaf().verify(zoneCa().getPublicKey());
     }
 
     @Test
@@ -119,6 +120,7 @@ class SimulationTest extends ApiTest {
 
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(leaf().getSubjectAlternativeNames()).containsExactly(List.of(2, "sim-snp.example.com"));
+        leaf().verify(zoneCa().getPublicKey());
         assertThat(api.get("/v1/nodes?name=sim-snp-1").expect(200).body().at("/items/0/measured/measurement").asString())
                 .isEqualTo(MEASUREMENT);
         try (var left = Files.list(dir.resolve("tsm"))) {
@@ -171,6 +173,11 @@ class SimulationTest extends ApiTest {
         return (X509Certificate) CertificateFactory.getInstance("X.509")
                 .generateCertificates(new ByteArrayInputStream(Files.readAllBytes(dir.resolve("cert.pem"))))
                 .iterator().next();
+    }
+
+    private X509Certificate zoneCa() throws Exception {
+        return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(
+                new ByteArrayInputStream(api.get("/v1/zones/" + zone).expect(200).text("certificate").getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
     }
 
     private static String javaBinary() {
