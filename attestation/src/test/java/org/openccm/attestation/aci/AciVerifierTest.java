@@ -45,7 +45,7 @@ class AciVerifierTest {
     @Test
     void aFlippedPayloadByteBreaksTheEndorsementSignature() throws Exception {
         byte[] cose = endorsement();
-        int at = indexOf(cose, "x-ms-sevsnpvm-guestsvn\": \"22".getBytes(StandardCharsets.US_ASCII)) + 27;
+        int at = org.openccm.attestation.RejectionSupport.indexOf(cose, "x-ms-sevsnpvm-guestsvn\": \"22".getBytes(StandardCharsets.US_ASCII)) + 27;
         cose[at] = '3'; // "22" -> "23": a higher endorsed SVN
         assertThatThrownBy(() -> verifier.verifyGroup(Evidence.of(evidence(report(), cose)), JUNE_2023))
                 .isInstanceOfSatisfying(EvidenceRejected.class, e -> {
@@ -109,18 +109,5 @@ class AciVerifierTest {
 
     private static byte[] endorsement() throws Exception {
         return TestVectors.bytes(DIR + "uvm-reference-info.cose");
-    }
-
-    private static int indexOf(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= haystack.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        throw new AssertionError("not found");
     }
 }
