@@ -2,8 +2,10 @@
 package org.openccm.attestation;
 
 import java.security.cert.X509Certificate;
+import java.time.Instant;
 import java.util.Optional;
 import org.openccm.attestation.dcap.DcapCollateral;
+import org.openccm.attestation.snp.SnpReport;
 
 /**
  * Where a verifier gets the vendor collateral that evidence does not carry: Intel's TCB info, QE identity and CRLs
@@ -11,11 +13,15 @@ import org.openccm.attestation.dcap.DcapCollateral;
  * so a source is trusted for availability only, never for correctness.
  */
 public interface CollateralSource {
-    /** Intel's collateral for the platform whose PCK certificate names this FMSPC; {@code tdx} for TD quotes. */
-    Optional<DcapCollateral> intel(String fmspc, boolean tdx) throws EvidenceRejected;
+    /**
+     * Intel's collateral for the platform whose PCK certificate names this FMSPC; {@code tdx} for TD quotes;
+     * {@code pckCa} is {@code processor} or {@code platform} (which PCK CA issued the PCK: which CRL applies);
+     * {@code now} is the verification instant (collateral must be current then).
+     */
+    Optional<DcapCollateral> intel(String fmspc, boolean tdx, String pckCa, Instant now) throws EvidenceRejected;
 
-    /** The VCEK (DER or PEM) of this chip at this reported TCB. */
-    Optional<byte[]> amdVcek(byte[] chipId, long reportedTcb) throws EvidenceRejected;
+    /** The VCEK (DER or PEM) of the chip that signed this report, at its reported TCB. */
+    Optional<byte[]> amdVcek(SnpReport report, Instant now) throws EvidenceRejected;
 
     /** Told of a VCEK that verified a report, so that a source may keep it for the chip's next report. */
     default void verifiedVcek(byte[] chipId, long reportedTcb, X509Certificate vcek) {}
@@ -23,12 +29,12 @@ public interface CollateralSource {
     /** A source that has nothing: evidence must then carry all it needs. */
     CollateralSource NONE = new CollateralSource() {
         @Override
-        public Optional<DcapCollateral> intel(String fmspc, boolean tdx) {
+        public Optional<DcapCollateral> intel(String fmspc, boolean tdx, String pckCa, Instant now) {
             return Optional.empty();
         }
 
         @Override
-        public Optional<byte[]> amdVcek(byte[] chipId, long reportedTcb) {
+        public Optional<byte[]> amdVcek(SnpReport report, Instant now) {
             return Optional.empty();
         }
     };

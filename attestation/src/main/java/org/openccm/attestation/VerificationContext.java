@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.openccm.attestation;
 
+import java.time.Duration;
 import java.time.Instant;
 
 /**
@@ -13,9 +14,15 @@ import java.time.Instant;
  * <p>The trusted roots are not part of the context on purpose: each verifier is constructed with its pinned vendor
  * roots, so no request can bring its own trust anchor.
  */
-public record VerificationContext(Instant now, boolean allowDebug, KeyBinding binding, CollateralSource collateral) {
+public record VerificationContext(
+        Instant now, boolean allowDebug, KeyBinding binding, CollateralSource collateral, Duration collateralGrace) {
     public VerificationContext {
         collateral = collateral == null ? CollateralSource.NONE : collateral;
+        collateralGrace = collateralGrace == null ? Duration.ZERO : collateralGrace;
+    }
+
+    public VerificationContext(Instant now, boolean allowDebug, KeyBinding binding, CollateralSource collateral) {
+        this(now, allowDebug, binding, collateral, Duration.ZERO);
     }
 
     public static VerificationContext at(Instant now) {
@@ -23,15 +30,24 @@ public record VerificationContext(Instant now, boolean allowDebug, KeyBinding bi
     }
 
     public VerificationContext allowingDebug() {
-        return new VerificationContext(now, true, binding, collateral);
+        return new VerificationContext(now, true, binding, collateral, collateralGrace);
     }
 
     public VerificationContext binding(KeyBinding expected) {
-        return new VerificationContext(now, allowDebug, expected, collateral);
+        return new VerificationContext(now, allowDebug, expected, collateral, collateralGrace);
     }
 
     public VerificationContext collateral(CollateralSource source) {
-        return new VerificationContext(now, allowDebug, binding, source);
+        return new VerificationContext(now, allowDebug, binding, source, collateralGrace);
+    }
+
+    /**
+     * How long past its nextUpdate collateral from the {@link CollateralSource} may still be used (the source keeps
+     * what it fetched before when the vendor cannot be reached); such use is reported in
+     * {@link VerifiedEvidence#warnings()}. Collateral the workload brings gets no grace.
+     */
+    public VerificationContext collateralGrace(Duration grace) {
+        return new VerificationContext(now, allowDebug, binding, collateral, grace);
     }
 
     /**

@@ -114,13 +114,13 @@ class EvidenceVerifierContractTest {
         List<String> asked = new ArrayList<>();
         CollateralSource source = new CollateralSource() {
             @Override
-            public Optional<DcapCollateral> intel(String fmspc, boolean tdx) {
-                asked.add(fmspc + (tdx ? "/tdx" : "/sgx"));
+            public Optional<DcapCollateral> intel(String fmspc, boolean tdx, String pckCa, Instant now) {
+                asked.add(fmspc + (tdx ? "/tdx/" : "/sgx/") + pckCa);
                 return Optional.of(intel);
             }
 
             @Override
-            public Optional<byte[]> amdVcek(byte[] chipId, long reportedTcb) {
+            public Optional<byte[]> amdVcek(org.openccm.attestation.snp.SnpReport report, Instant now) {
                 return Optional.empty();
             }
         };
@@ -129,11 +129,51 @@ class EvidenceVerifierContractTest {
 
         VerifiedEvidence v = sgx.verify(Evidence.of(quote), july.collateral(source));
 
-        assertThat(asked).containsExactly("00a067110000/sgx");
+        assertThat(asked).containsExactly("00a067110000/sgx/processor");
         assertThat(v.measurement()).isInstanceOfSatisfying(Measurement.Sgx.class,
                 s -> assertThat(s.mrenclave()).isEqualTo("33d8736db756ed4997e04ba358d27833188f1932ff7b1d156904d3f560452fbb"));
         assertThatThrownBy(() -> sgx.verify(Evidence.of(quote), july))
                 .isInstanceOfSatisfying(EvidenceRejected.class, e -> assertThat(e.field()).isEqualTo("collateral"));
+    }
+
+    @Test
+    void collateralFromTheSourceGetsTheGraceAndSaysSoWhileCollateralTheWorkloadBringsGetsNone() throws Exception {
+        byte[] quote = TestVectors.bytes("sgx-dcap/phala-sgx-v3-quote.bin");
+        byte[] json = TestVectors.bytes("sgx-dcap/phala-sgx-v3-collateral.json");
+        DcapCollateral intel = DcapCollateral.parse(json);
+        CollateralSource cache = new CollateralSource() {
+            @Override
+            public Optional<DcapCollateral> intel(String fmspc, boolean tdx, String pckCa, Instant now) {
+                return Optional.of(intel);
+            }
+
+            @Override
+            public Optional<byte[]> amdVcek(org.openccm.attestation.snp.SnpReport report, Instant now) {
+                return Optional.empty();
+            }
+        };
+        SgxVerifier sgx = new SgxVerifier(DCAP, LENIENT);
+        VerificationContext lateByADay = VerificationContext.at(Instant.parse("2025-07-20T12:00:00Z")).collateralGrace(java.time.Duration.ofDays(3));
+
+        VerifiedEvidence stale = sgx.verify(Evidence.of(quote), lateByADay.collateral(cache));
+
+        assertThat(stale.warnings()).hasSize(3).allMatch(w -> w.startsWith("stale collateral used within the grace period: collateral."));
+        assertThatThrownBy(() -> sgx.verify(new Evidence(quote, null, json), lateByADay))
+                .isInstanceOfSatisfying(EvidenceRejected.class, e -> assertThat(e.reason()).isEqualTo(Reason.EXPIRED));
+        assertThatThrownBy(() -> sgx.verify(Evidence.of(quote), lateByADay.collateralGrace(java.time.Duration.ZERO).collateral(cache)))
+                .isInstanceOfSatisfying(EvidenceRejected.class, e -> assertThat(e.reason()).isEqualTo(Reason.EXPIRED));
+    }
+
+    @Test
+    void anSnpReportSaysItsProductFromVersion3On() throws Exception {
+        assertThat(org.openccm.attestation.snp.SnpReportParser.parse(TestVectors.bytes("sev-snp/msft-tav-milan-aci-report.bin")).product())
+                .contains(org.openccm.attestation.snp.AmdProduct.MILAN);
+        assertThat(org.openccm.attestation.snp.SnpReportParser.parse(TestVectors.bytes("sev-snp/msft-tav-genoa-aci-report.bin")).product())
+                .contains(org.openccm.attestation.snp.AmdProduct.GENOA);
+        assertThat(org.openccm.attestation.snp.SnpReportParser.parse(TestVectors.bytes("sev-snp/msft-tav-turin-aci-report.bin")).product())
+                .contains(org.openccm.attestation.snp.AmdProduct.TURIN);
+        assertThat(org.openccm.attestation.snp.SnpReportParser.parse(TestVectors.bytes("sev-snp/trustee-milan-idblock-report.bin")).product())
+                .as("version 2 has no CPUID fields").isEmpty();
     }
 
     @Test
@@ -143,12 +183,12 @@ class EvidenceVerifierContractTest {
         List<X509Certificate> learnt = new ArrayList<>();
         CollateralSource cache = new CollateralSource() {
             @Override
-            public Optional<DcapCollateral> intel(String fmspc, boolean tdx) {
+            public Optional<DcapCollateral> intel(String fmspc, boolean tdx, String pckCa, Instant now) {
                 return Optional.empty();
             }
 
             @Override
-            public Optional<byte[]> amdVcek(byte[] chipId, long reportedTcb) {
+            public Optional<byte[]> amdVcek(org.openccm.attestation.snp.SnpReport report, Instant now) {
                 return learnt.isEmpty() ? Optional.empty() : Optional.of(vcek);
             }
 

@@ -31,6 +31,20 @@ public final class TestPostgres {
         return database;
     }
 
+    /** A second, empty database on the same PostgreSQL: for a test that needs a server of its own. */
+    public static synchronized Database newDatabase() {
+        Database first = database();
+        String name = "openccm_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        try (Connection c = DriverManager.getConnection(first.url(), first.user(), first.password())) {
+            createDatabase(c, name);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot create a second test database", e);
+        }
+        String url = first.url().substring(0, first.url().lastIndexOf('/') + 1) + name
+                + (first.url().contains("?") ? first.url().substring(first.url().indexOf('?')) : "");
+        return new Database(url, first.user(), first.password(), first.where() + " (and " + name + ")");
+    }
+
     private static Database create() {
         String name = "openccm_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         String local = "jdbc:postgresql://127.0.0.1:5432/";

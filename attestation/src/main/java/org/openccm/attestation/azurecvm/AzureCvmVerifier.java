@@ -81,7 +81,8 @@ public final class AzureCvmVerifier implements EvidenceVerifier {
             hardware = SnpVerifier.measurement(a.snp());
         }
         boolean bound = context.checkBinding(a.nonce(), BINDING_RULE);
-        return new VerifiedEvidence(new Measurement.AzureCvm(a.pcrs(), Hex.of(a.nonce()), hardware), bound);
+        return new VerifiedEvidence(new Measurement.AzureCvm(a.pcrs(), Hex.of(a.nonce()), hardware), bound,
+                a.tdx() == null ? java.util.List.of() : TcbPolicy.staleWarnings(a.tdx()));
     }
 
     /**

@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * A verified DCAP quote: its report (an enclave's for SGX, a TD's for TDX), the platform's TCB status and the
- * advisories that apply to it, the quoting enclave's TCB status, and (TDX) the TDX module's.
+ * advisories that apply to it, the quoting enclave's TCB status, (TDX) the TDX module's, and which collateral was
+ * used past its nextUpdate within the context's grace.
  */
 public record DcapAttestation(
         DcapQuote quote,
@@ -15,4 +16,5 @@ public record DcapAttestation(
         String tcbStatus,
         List<String> advisoryIds,
         String qeTcbStatus,
-        String tdxModuleTcbStatus) {}
+        String tdxModuleTcbStatus,
+        List<String> staleCollateral) {}

@@ -18,6 +18,7 @@ import java.security.spec.ECGenParameterSpec;
 import java.security.spec.ECParameterSpec;
 import java.security.spec.ECPoint;
 import java.security.spec.ECPublicKeySpec;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -78,14 +79,22 @@ public final class DcapVerifier {
         if (pck.isEmpty()) {
             return verify(quoteBytes, (DcapCollateral) null, context);
         }
-        DcapCollateral fetched = context.collateral().intel(PckExtension.of(pck.getFirst()).fmspc(), quote.tdx()).orElseThrow(
+        String pckCa = pck.size() > 1 && pck.get(1).getSubjectX500Principal().getName().contains("Platform CA") ? "platform" : "processor";
+        DcapCollateral fetched = context.collateral().intel(PckExtension.of(pck.getFirst()).fmspc(), quote.tdx(), pckCa, context.now()).orElseThrow(
                 () -> new EvidenceRejected(Reason.MALFORMED, "collateral",
                         "required for " + platform + " quotes: Intel's TCB info, QE identity and CRLs"));
-        return verify(quoteBytes, fetched, context);
+        return verify(quoteBytes, fetched, context, context.collateralGrace());
     }
 
     public DcapAttestation verify(byte[] quoteBytes, DcapCollateral collateral, VerificationContext context) throws EvidenceRejected {
+        return verify(quoteBytes, collateral, context, Duration.ZERO);
+    }
+
+    /** @param grace how long past its nextUpdate each piece of collateral may be, reported in staleCollateral */
+    private DcapAttestation verify(byte[] quoteBytes, DcapCollateral collateral, VerificationContext context, Duration grace)
+            throws EvidenceRejected {
         Instant now = context.now();
+        List<String> stale = new ArrayList<>();
         DcapQuote quote = DcapQuote.parse(quoteBytes);
         if (quote.certificationType() != 5) {
             throw new EvidenceRejected(Reason.CHAIN, "quote.certification_data",
@@ -118,12 +127,12 @@ public final class DcapVerifier {
                 collateral.tcbInfoSignature(), "collateral.tcb_info_signature", "the TCB info is not signed by Intel's TCB signing key");
         verifyP1363(collateral.qeIdentityIssuerChain().getFirst().getPublicKey(), collateral.qeIdentity().getBytes(StandardCharsets.UTF_8),
                 collateral.qeIdentitySignature(), "collateral.qe_identity_signature", "the QE identity is not signed by Intel's TCB signing key");
-        checkCrls(collateral, pck, now);
+        checkCrls(collateral, pck, now, grace, stale);
 
         JsonNode tcbInfo = JSON.readTree(collateral.tcbInfo());
         JsonNode qeIdentity = JSON.readTree(collateral.qeIdentity());
-        current(tcbInfo, "collateral.tcb_info", now);
-        current(qeIdentity, "collateral.qe_identity", now);
+        current(tcbInfo, "collateral.tcb_info", now, grace, stale);
+        current(qeIdentity, "collateral.qe_identity", now, grace, stale);
         PckExtension ext = PckExtension.of(pck.getFirst());
         String id = tcbInfo.path("id").asString("SGX");
         if (!id.equals(quote.tdx() ? "TDX" : "SGX")) {
@@ -150,7 +159,7 @@ public final class DcapVerifier {
         List<String> advisories = new ArrayList<>();
         level.path("advisoryIDs").forEach(a -> advisories.add(a.asString()));
         return new DcapAttestation(quote, enclave, td, ext.fmspc(), level.path("tcbStatus").asString(), List.copyOf(advisories), qeStatus,
-                td == null ? null : moduleStatus(tcbInfo, td));
+                td == null ? null : moduleStatus(tcbInfo, td), List.copyOf(stale));
     }
 
     /** The first TCB level the platform is at or above: every CPUSVN component, PCESVN and, for TDX, TEE_TCB_SVN. */
@@ -253,14 +262,15 @@ public final class DcapVerifier {
         throw new EvidenceRejected(Reason.TCB, "quote.qe_report.isvsvn", "the quoting enclave's ISVSVN " + qe.isvSvn() + " meets no level");
     }
 
-    private void checkCrls(DcapCollateral c, List<X509Certificate> pck, Instant now) throws EvidenceRejected {
-        verifyCrl(c.rootCaCrl(), root, "collateral.root_ca_crl", now);
+    private void checkCrls(DcapCollateral c, List<X509Certificate> pck, Instant now, Duration grace, List<String> stale)
+            throws EvidenceRejected {
+        verifyCrl(c.rootCaCrl(), root, "collateral.root_ca_crl", now, grace, stale);
         X509Certificate pckCa = pck.get(1);
         if (!c.pckCrl().getIssuerX500Principal().equals(pckCa.getSubjectX500Principal())) {
             throw new EvidenceRejected(Reason.CHAIN, "collateral.pck_crl",
                     "is issued by " + c.pckCrl().getIssuerX500Principal().getName() + ", not by the PCK's CA " + pckCa.getSubjectX500Principal().getName());
         }
-        verifyCrl(c.pckCrl(), pckCa, "collateral.pck_crl", now);
+        verifyCrl(c.pckCrl(), pckCa, "collateral.pck_crl", now, grace, stale);
         if (c.pckCrl().isRevoked(pck.getFirst())) {
             throw new EvidenceRejected(Reason.CHAIN, "PCK", "is revoked (serial " + pck.getFirst().getSerialNumber().toString(16) + ")");
         }
@@ -269,24 +279,33 @@ public final class DcapVerifier {
         }
     }
 
-    private static void verifyCrl(X509CRL crl, X509Certificate issuer, String field, Instant now) throws EvidenceRejected {
+    private static void verifyCrl(X509CRL crl, X509Certificate issuer, String field, Instant now, Duration grace, List<String> stale)
+            throws EvidenceRejected {
         try {
             crl.verify(issuer.getPublicKey());
         } catch (GeneralSecurityException e) {
             throw new EvidenceRejected(Reason.SIGNATURE, field, "is not signed by " + issuer.getSubjectX500Principal().getName());
         }
-        if (now.isBefore(crl.getThisUpdate().toInstant()) || (crl.getNextUpdate() != null && now.isAfter(crl.getNextUpdate().toInstant()))) {
+        Instant next = crl.getNextUpdate() == null ? null : crl.getNextUpdate().toInstant();
+        if (now.isBefore(crl.getThisUpdate().toInstant()) || (next != null && now.isAfter(next.plus(grace)))) {
             throw new EvidenceRejected(Reason.EXPIRED, field, "is not current at " + now + " (" + crl.getThisUpdate().toInstant() + " .. "
-                    + (crl.getNextUpdate() == null ? "" : crl.getNextUpdate().toInstant()) + ")");
+                    + (next == null ? "" : next) + (grace.isZero() ? "" : ", grace " + grace) + ")");
+        }
+        if (next != null && now.isAfter(next)) {
+            stale.add(field + " (next update was due " + next + ")");
         }
     }
 
-    private static void current(JsonNode document, String field, Instant now) throws EvidenceRejected {
+    private static void current(JsonNode document, String field, Instant now, Duration grace, List<String> stale) throws EvidenceRejected {
         try {
             Instant issued = Instant.parse(document.path("issueDate").asString());
             Instant next = Instant.parse(document.path("nextUpdate").asString());
-            if (now.isBefore(issued) || now.isAfter(next)) {
-                throw new EvidenceRejected(Reason.EXPIRED, field, "is valid from " + issued + " to " + next + ", checked at " + now);
+            if (now.isBefore(issued) || now.isAfter(next.plus(grace))) {
+                throw new EvidenceRejected(Reason.EXPIRED, field, "is valid from " + issued + " to " + next
+                        + (grace.isZero() ? "" : " (grace " + grace + ")") + ", checked at " + now);
+            }
+            if (now.isAfter(next)) {
+                stale.add(field + " (next update was due " + next + ")");
             }
         } catch (java.time.format.DateTimeParseException e) {
             throw new EvidenceRejected(Reason.MALFORMED, field, "has no readable issueDate/nextUpdate");

@@ -36,6 +36,13 @@ public record TcbPolicy(List<String> accepted) {
         }
     }
 
+    /** What a quote's verification accepted only by the collateral grace, in words for decisions and audit entries. */
+    public static List<String> staleWarnings(DcapAttestation a) {
+        return a.staleCollateral().stream()
+                .map(item -> "stale collateral used within the grace period: " + item)
+                .toList();
+    }
+
     /** Intel's verdict on a verified quote, as measurements report it. */
     public static Measurement.DcapStatus status(DcapAttestation a) {
         return new Measurement.DcapStatus(a.fmspc(), a.tcbStatus(), a.qeTcbStatus(), a.advisoryIds());

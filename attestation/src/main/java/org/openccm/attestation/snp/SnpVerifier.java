@@ -113,8 +113,8 @@ public final class SnpVerifier implements EvidenceVerifier {
     }
 
     /**
-     * The VCEK comes with the evidence or, when it does not, from the context's collateral source; a VCEK the
-     * workload brought that verified is offered to the source for the chip's next report.
+     * The VCEK comes with the evidence or, when it does not, from the context's collateral source; a VCEK that
+     * verified the report is offered to the source for the chip's next report.
      */
     @Override
     public VerifiedEvidence verify(Evidence evidence, VerificationContext context) throws EvidenceRejected {
@@ -122,11 +122,11 @@ public final class SnpVerifier implements EvidenceVerifier {
         SnpReport parsed = SnpReportParser.parse(evidence.document());
         boolean brought = certificate != null;
         if (!brought) {
-            certificate = context.collateral().amdVcek(parsed.chipId(), parsed.reportedTcb()).orElseThrow(
+            certificate = context.collateral().amdVcek(parsed, context.now()).orElseThrow(
                     () -> new EvidenceRejected(Reason.CHAIN, "vcek", "required: the VCEK (or VLEK) that signed the report"));
         }
         SnpAttestation a = verify(evidence.document(), certificate, context);
-        if (brought && !a.vlek()) {
+        if (!a.vlek()) {
             context.collateral().verifiedVcek(parsed.chipId(), parsed.reportedTcb(), a.signingCertificate());
         }
         boolean bound = context.checkBinding(a.report().reportData(), BINDING_RULE);
@@ -185,6 +185,19 @@ public final class SnpVerifier implements EvidenceVerifier {
                     Reason.DEBUG, "POLICY", "the guest policy allows debugging (bit 19): its memory is not protected");
         }
         return new SnpAttestation(report, product, vlek, reported, cert);
+    }
+
+    /**
+     * Checks a VCEK on its own (an offline collateral bundle's): its product, and its chain to that product's ASK and
+     * pinned ARK at {@code at}.
+     */
+    public void verifyVcek(X509Certificate vcek, java.time.Instant at) throws EvidenceRejected {
+        AmdProduct product = product(vcek, "VCEK");
+        AmdCertificates amd = roots.get(product);
+        if (amd == null) {
+            throw new EvidenceRejected(Reason.WRONG_ROOT, "VCEK", "no AMD root is configured for " + product.kdsName());
+        }
+        CertificateChains.verify(List.of(vcek, amd.ask(), amd.ark()), List.of("VCEK", "ASK", "ARK"), List.of(amd.ark()), at);
     }
 
     private static boolean issuedBy(X509Certificate cert, X509Certificate intermediate) {

@@ -40,7 +40,7 @@ public final class TdxVerifier implements EvidenceVerifier {
         }
         policy.check(a);
         boolean bound = context.checkBinding(a.td().reportData(), BINDING_RULE);
-        return new VerifiedEvidence(measurement(a), bound);
+        return new VerifiedEvidence(measurement(a), bound, TcbPolicy.staleWarnings(a));
     }
 
     /** What a verified TD quote measured, in the image API's terms. */

@@ -98,10 +98,11 @@ public class AttestationService {
     }
 
     /** {@code keyPath}/{@code certPath}: where the image wants its key and certificate (null: the agent's defaults). */
-    public record Attested(IssuedCertificate certificate, String caPem, String keyPath, String certPath) {}
+    public record Attested(IssuedCertificate certificate, String caPem, String keyPath, String certPath, List<String> warnings) {}
 
     /** {@code measured} is empty and {@code decision} null when the evidence did not verify ({@code rejected}). */
-    public record Explanation(boolean verified, EvidenceRejected rejected, Map<String, String> measured, Decision decision) {}
+    /** {@code warnings}: what verification accepted only by a grace (stale collateral). */
+    public record Explanation(boolean verified, EvidenceRejected rejected, Map<String, String> measured, Decision decision, List<String> warnings) {}
 
     /** How many images beyond the index's candidates explain shows, newest first. */
     static final int OTHER_IMAGES_EXPLAINED = 20;
@@ -178,10 +179,13 @@ public class AttestationService {
         details.put("build_id", build.id());
         details.put("certificate_id", cert.id());
         details.put("node_id", attestedNode.id());
+        if (!verified.warnings().isEmpty()) {
+            details.put("collateral_warnings", verified.warnings());
+        }
         details.put("measured", measured);
         audit.append(account, caller.actor(), "attestation.accepted", "build", build.id(), details);
         var paths = build.advancedSettings().certificate();
-        return new Attested(cert, certificates.caPem(account), paths.keyPath(), paths.certPath());
+        return new Attested(cert, certificates.caPem(account), paths.keyPath(), paths.certPath(), verified.warnings());
     }
 
     /**
@@ -194,14 +198,14 @@ public class AttestationService {
         try {
             verified = verification.verify(evidence.platform(), evidence.platformEvidence(), now, null);
         } catch (EvidenceRejected e) {
-            return new Explanation(false, e, Map.of(), null);
+            return new Explanation(false, e, Map.of(), null, List.of());
         }
         Decision decision = decide(account, verified.measurement(), evidence.gpu(), null, now);
         List<Considered> shown = new ArrayList<>(decision.considered());
         Set<UUID> ids = new HashSet<>();
         shown.forEach(c -> ids.add(c.build().id()));
         shown.addAll(matcher.others(account, verified.measurement(), ids, OTHER_IMAGES_EXPLAINED));
-        return new Explanation(true, null, verified.measurement().describe(), withConsidered(decision, List.copyOf(shown)));
+        return new Explanation(true, null, verified.measurement().describe(), withConsidered(decision, List.copyOf(shown)), verified.warnings());
     }
 
     private static Decision withConsidered(Decision d, List<Considered> considered) {

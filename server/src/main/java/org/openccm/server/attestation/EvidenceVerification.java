@@ -30,6 +30,7 @@ import org.openccm.attestation.snp.AmdProduct;
 import org.openccm.attestation.snp.SnpVerifier;
 import org.openccm.attestation.tdx.TdxVerifier;
 import org.openccm.attestation.x509.CertificateChains;
+import org.openccm.server.collateral.VendorCollateral;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Service;
 
@@ -41,7 +42,8 @@ import org.springframework.stereotype.Service;
 @Service
 public class EvidenceVerification {
     private final Map<Platform, EvidenceVerifier> verifiers = new EnumMap<>(Platform.class);
-    private final VcekCache vceks;
+    private final VendorCollateral vceks;
+    private final java.time.Duration collateralGrace;
     private final Optional<Simulation> simulation;
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(EvidenceVerification.class);
 
@@ -76,8 +78,10 @@ public class EvidenceVerification {
             @Value("${openccm.attestation.aci.uvm-issuers:}") String uvmIssuers,
             @Value("${openccm.attestation.dcap.accepted-tcb-statuses:UpToDate,SWHardeningNeeded}") String acceptedTcbStatuses,
             @Value("${openccm.attestation.simulation.roots:}") String simulationRoots,
-            VcekCache vceks) {
+            @Value("${openccm.collateral.grace:P3D}") java.time.Duration collateralGrace,
+            VendorCollateral vceks) {
         this.vceks = vceks;
+        this.collateralGrace = collateralGrace;
         List<X509Certificate> nitroRoots = new ArrayList<>(List.of(NitroVerifier.awsRoot()));
         for (String file : commaSeparated(extraNitroRoots)) {
             Path pem = Path.of(file);
@@ -137,6 +141,6 @@ public class EvidenceVerification {
      *     {@code bound == false}
      */
     public VerifiedEvidence verify(Platform platform, Evidence evidence, Instant now, KeyBinding binding) throws EvidenceRejected {
-        return verifiers.get(platform).verify(evidence, new VerificationContext(now, false, binding, vceks));
+        return verifiers.get(platform).verify(evidence, new VerificationContext(now, false, binding, vceks, collateralGrace));
     }
 }

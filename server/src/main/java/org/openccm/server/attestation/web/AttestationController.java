@@ -84,7 +84,8 @@ class AttestationController {
             List<String> certificateChain,
             UUID nodeId,
             String keyPath,
-            String certPath) {}
+            String certPath,
+            List<String> collateralWarnings) {}
 
     /** Explain: the same evidence fields, and optionally the instant to verify at (archived evidence). */
     record ExplainRequest(
@@ -103,7 +104,8 @@ class AttestationController {
             Map<String, String> measured,
             DecisionInfo decision,
             List<ImageConsidered> images,
-            String binding) {}
+            String binding,
+            List<String> collateralWarnings) {}
 
     static final String BINDING_NOT_CHECKED = "not checked: explain issues no certificate, so no key must be bound";
 
@@ -127,7 +129,8 @@ class AttestationController {
                 List.of(c.certificatePem(), a.caPem()),
                 c.nodeId(),
                 a.keyPath(),
-                a.certPath());
+                a.certPath(),
+                a.warnings().isEmpty() ? null : a.warnings());
     }
 
     @PostMapping("/v1/attestation/explain")
@@ -140,7 +143,7 @@ class AttestationController {
         if (!e.verified()) {
             return new ExplainResponse(
                     false, e.rejected().reason().name(), e.rejected().field(), e.rejected().getMessage(), Map.of(), null, List.of(),
-                    BINDING_NOT_CHECKED);
+                    BINDING_NOT_CHECKED, null);
         }
         Decision d = e.decision();
         DecisionInfo decision = switch (d) {
@@ -160,7 +163,8 @@ class AttestationController {
                         .map(c -> new ImageConsidered(
                                 c.build().id(), c.build().appId(), c.build().status(), c.matches(), c.why()))
                         .toList(),
-                BINDING_NOT_CHECKED);
+                BINDING_NOT_CHECKED,
+                e.warnings().isEmpty() ? null : e.warnings());
     }
 
     private static Evidence evidence(Platform platform, String evidence, String vcek, String collateral, GpuEvidenceRequest gpu) {

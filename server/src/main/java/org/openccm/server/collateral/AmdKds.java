@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.openccm.server.collateral;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Optional;
+import org.openccm.attestation.snp.AmdProduct;
+import org.openccm.attestation.snp.TcbVersion;
+
+/**
+ * AMD's Key Distribution Service: a chip's VCEK at a reported TCB ({@code /vcek/v1/{product}/{hwid}?blSPL=...}).
+ * Requests are spaced by {@code minInterval} (the KDS answers about one request per 10 s per address) and a 429 is
+ * retried after its Retry-After; callers keep what they get, so a VCEK is fetched once per chip and TCB.
+ */
+final class AmdKds {
+    private final String base;
+    private final Duration minInterval;
+    private final VendorHttp http;
+    private long lastRequestNanos;
+
+    AmdKds(String base, Duration minInterval, VendorHttp http) {
+        this.base = VendorHttp.configured(base);
+        this.minInterval = minInterval;
+        this.http = http;
+    }
+
+    boolean enabled() {
+        return !base.isEmpty();
+    }
+
+    String url(AmdProduct product, byte[] chipId, long reportedTcb) {
+        TcbVersion tcb = TcbVersion.decode(reportedTcb, product);
+        // Turin's hwID is the first 8 bytes of CHIP_ID, and its TCB has an FMC SPL.
+        byte[] hwid = product == AmdProduct.TURIN ? Arrays.copyOf(chipId, 8) : chipId;
+        return base + "/vcek/v1/" + product.kdsName() + "/" + HexFormat.of().formatHex(hwid)
+                + (product == AmdProduct.TURIN ? "?fmcSPL=" + tcb.fmc() + "&" : "?")
+                + "blSPL=" + tcb.bootLoader() + "&teeSPL=" + tcb.tee() + "&snpSPL=" + tcb.snp() + "&ucodeSPL=" + tcb.microcode();
+    }
+
+    /** The VCEK (DER), or empty when the KDS has none for this chip and TCB. */
+    synchronized Optional<byte[]> vcek(AmdProduct product, byte[] chipId, long reportedTcb) throws VendorHttp.Unavailable {
+        long since = System.nanoTime() - lastRequestNanos;
+        if (lastRequestNanos != 0 && since < minInterval.toNanos()) {
+            VendorHttp.sleep(Duration.ofNanos(minInterval.toNanos() - since));
+        }
+        try {
+            return http.get(url(product, chipId, reportedTcb)).map(HttpResponse::body);
+        } finally {
+            lastRequestNanos = System.nanoTime();
+        }
+    }
+}

@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.openccm.server.collateral;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509CRL;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import org.openccm.attestation.CollateralSource;
+import org.openccm.attestation.EvidenceRejected;
+import org.openccm.attestation.EvidenceRejected.Reason;
+import org.openccm.attestation.Hex;
+import org.openccm.attestation.dcap.DcapCollateral;
+import org.openccm.attestation.snp.AmdProduct;
+import org.openccm.attestation.snp.SnpReport;
+import org.openccm.attestation.x509.CertificateChains;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * The server's {@link CollateralSource}: what the cache holds while it is current at the verification instant, else
+ * what the vendor service answers (then cached), else what the cache holds anyway (the verifier then says why it is
+ * not good enough). VCEKs that verified a report are kept by chip and TCB, so the KDS is asked once per chip and TCB.
+ */
+@Component
+public class VendorCollateral implements CollateralSource {
+    private static final Logger log = LoggerFactory.getLogger(VendorCollateral.class);
+    private final CollateralStore store;
+    private final JdbcClient jdbc;
+    private final IntelPcs intel;
+    private final AmdKds amd;
+
+    VendorCollateral(
+            CollateralStore store,
+            JdbcClient jdbc,
+            Clock clock,
+            @Value("${openccm.collateral.intel.base-url:}") String intelBase,
+            @Value("${openccm.collateral.intel.root-ca-crl-url:}") String intelRootCrl,
+            @Value("${openccm.collateral.amd.base-url:}") String amdBase,
+            @Value("${openccm.collateral.amd.min-interval:PT10S}") Duration amdInterval) {
+        this.store = store;
+        this.jdbc = jdbc;
+        VendorHttp http = new VendorHttp();
+        this.intel = new IntelPcs(intelBase, intelRootCrl, http, clock);
+        this.amd = new AmdKds(amdBase, amdInterval, http);
+    }
+
+    /** Something the vendor service gives; may be unavailable. */
+    private interface Fetch {
+        Optional<Item> get() throws VendorHttp.Unavailable;
+    }
+
+    @Override
+    public Optional<DcapCollateral> intel(String fmspc, boolean tdx, String pckCa, Instant now) throws EvidenceRejected {
+        Optional<Item> tcb = item(IntelPcs.tcbInfoKey(fmspc, tdx), now, () -> intel.tcbInfo(fmspc, tdx));
+        Optional<Item> qe = item(IntelPcs.qeIdentityKey(tdx), now, () -> intel.qeIdentity(tdx));
+        Optional<Item> pck = item(IntelPcs.pckCrlKey(pckCa), now, () -> intel.pckCrl(pckCa));
+        Optional<Item> root = item(IntelPcs.ROOT_CRL_KEY, now, intel::rootCaCrl);
+        if (tcb.isEmpty() || qe.isEmpty() || pck.isEmpty() || root.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new DcapCollateral(
+                    IntelPcs.signedText(tcb.get().body(), "tcbInfo"),
+                    HexFormat.of().parseHex(IntelPcs.signature(tcb.get().body())),
+                    chain(tcb.get(), "collateral.tcb_info_issuer_chain"),
+                    IntelPcs.signedText(qe.get().body(), "enclaveIdentity"),
+                    HexFormat.of().parseHex(IntelPcs.signature(qe.get().body())),
+                    chain(qe.get(), "collateral.qe_identity_issuer_chain"),
+                    crl(pck.get()),
+                    crl(root.get())));
+        } catch (IllegalArgumentException e) {
+            throw new EvidenceRejected(Reason.MALFORMED, "collateral", "Intel's answer (" + tcb.get().source() + ") is not PCS's format: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public Optional<byte[]> amdVcek(SnpReport report, Instant now) {
+        Optional<byte[]> cached = jdbc.sql("SELECT certificate FROM snp_vcek_cache WHERE chip_id = ? AND reported_tcb = ?")
+                .params(Hex.of(report.chipId()), report.reportedTcb())
+                .query(byte[].class)
+                .optional();
+        if (cached.isPresent() || !amd.enabled()) {
+            return cached;
+        }
+        // Reports before version 3 do not say their product: Milan, then Genoa (Turin reports are version 5).
+        List<AmdProduct> products = report.product().map(List::of).orElse(List.of(AmdProduct.MILAN, AmdProduct.GENOA));
+        for (AmdProduct product : products) {
+            try {
+                Optional<byte[]> vcek = amd.vcek(product, report.chipId(), report.reportedTcb());
+                if (vcek.isPresent()) {
+                    return vcek;
+                }
+            } catch (VendorHttp.Unavailable e) {
+                log.warn("AMD KDS: {}", e.getMessage());
+                return Optional.empty();
+            }
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public void verifiedVcek(byte[] chipId, long reportedTcb, X509Certificate vcek) {
+        try {
+            jdbc.sql("INSERT INTO snp_vcek_cache (chip_id, reported_tcb, certificate, created_at) VALUES (?,?,?,now())"
+                            + " ON CONFLICT DO NOTHING")
+                    .params(Hex.of(chipId), reportedTcb, vcek.getEncoded())
+                    .update();
+        } catch (CertificateEncodingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** What is cached, for GET /v1/collateral. */
+    public List<Item> cached() {
+        return store.all();
+    }
+
+    public List<CollateralStore.CachedVcek> cachedVceks() {
+        return store.vceks();
+    }
+
+    private Optional<Item> item(String key, Instant now, Fetch fetch) {
+        Optional<Item> cached = store.find(key);
+        if (cached.isPresent() && cached.get().currentAt(now)) {
+            return cached;
+        }
+        if (!intel.enabled()) {
+            return cached;
+        }
+        try {
+            Optional<Item> fetched = fetch.get();
+            fetched.ifPresent(store::put);
+            return fetched.isPresent() ? fetched : cached;
+        } catch (VendorHttp.Unavailable | IllegalArgumentException e) {
+            log.warn("Intel PCS: {}; using {}", e.getMessage(), cached.isPresent() ? "the cached item" : "nothing");
+            return cached;
+        }
+    }
+
+    private static List<X509Certificate> chain(Item item, String field) throws EvidenceRejected {
+        if (item.issuerChain() == null || item.issuerChain().isBlank()) {
+            throw new EvidenceRejected(Reason.MALFORMED, field, "the answer of " + item.source() + " had no issuer chain header");
+        }
+        return CertificateChains.parseAll(field, item.issuerChain().getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private static X509CRL crl(Item item) {
+        try {
+            return (X509CRL) CertificateFactory.getInstance("X.509").generateCRL(new ByteArrayInputStream(item.body()));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException(item.source() + " is not a DER CRL", e);
+        }
+    }
+}
