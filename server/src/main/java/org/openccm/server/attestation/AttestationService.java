@@ -140,27 +140,27 @@ public class AttestationService {
         Decision decision = decide(account, verified.measurement(), evidence.gpu(), binding.digest(), now);
         Build build = switch (decision) {
             case Decision.Accepted accepted -> accepted.build();
-            case Decision.NotApproved n -> throw refuse(caller, evidence.platform(), "NOT_APPROVED", "evidence", n.detail(), measured);
-            case Decision.NoMatch n -> throw refuse(caller, evidence.platform(), "NO_MATCH", "evidence", n.detail(), measured);
-            case Decision.Refused r -> throw refuse(caller, evidence.platform(), r.reason().name(), r.field(), r.detail(), measured);
+            case Decision.NotApproved n -> throw refuse(caller, evidence.platform(), "NOT_APPROVED", "evidence", n.detail(), measured, verified.warnings());
+            case Decision.NoMatch n -> throw refuse(caller, evidence.platform(), "NO_MATCH", "evidence", n.detail(), measured, verified.warnings());
+            case Decision.Refused r -> throw refuse(caller, evidence.platform(), r.reason().name(), r.field(), r.detail(), measured, verified.warnings());
         };
         AppService.AppView app = apps.view(apps.get(account, build.appId()));
         List<String> domains = app.whitelistedDomains();
         String subject = build.advancedSettings().certificate().subject();
         if (domains.isEmpty()) {
             throw refuse(caller, evidence.platform(), "NO_DOMAIN", "app", "app '" + app.app().name()
-                    + "' has no approved domain name to certify", measured);
+                    + "' has no approved domain name to certify", measured, verified.warnings());
         }
         if (subject != null && !domains.contains(subject.toLowerCase(java.util.Locale.ROOT))) {
             throw refuse(caller, evidence.platform(), "NO_DOMAIN", "advanced_settings.certificate.subject",
-                    "the image's certificate subject " + subject + " is not an approved domain of the app", measured);
+                    "the image's certificate subject " + subject + " is not an approved domain of the app", measured, verified.warnings());
         }
         UUID zone = caller.workload() ? caller.zoneId() : zones.defaultZone(account).id();
         Node attestedNode;
         try {
             attestedNode = nodes.attested(new NodeService.Attested(account, zone, node, evidence.platform(), build.appId(), build.id(), measured));
         } catch (AttestationRefused e) {
-            throw refuse(caller, evidence.platform(), e.reason(), e.field(), e.getMessage(), measured);
+            throw refuse(caller, evidence.platform(), e.reason(), e.field(), e.getMessage(), measured, verified.warnings());
         }
         IssuedCertificate cert = certificates.issue(
                 account,
@@ -282,6 +282,12 @@ public class AttestationService {
 
     private AttestationRefused refuse(
             Caller caller, Platform platform, String reason, String field, String detail, Map<String, String> measured) {
+        return refuse(caller, platform, reason, field, detail, measured, List.of());
+    }
+
+    /** @param warnings what verification accepted only by a grace: the refusal's audit entry says so too */
+    private AttestationRefused refuse(Caller caller, Platform platform, String reason, String field, String detail,
+            Map<String, String> measured, List<String> warnings) {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("platform", platform);
         details.put("reason", reason);
@@ -289,6 +295,9 @@ public class AttestationService {
         details.put("detail", detail);
         if (measured != null) {
             details.put("measured", measured);
+        }
+        if (!warnings.isEmpty()) {
+            details.put("collateral_warnings", warnings);
         }
         audit.append(caller.account(), caller.actor(), "attestation.refused", "attestation", null, details);
         return new AttestationRefused(reason, field, detail);

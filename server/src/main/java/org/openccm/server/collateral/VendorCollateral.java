@@ -122,6 +122,32 @@ public class VendorCollateral implements CollateralSource {
         }
     }
 
+    /**
+     * Fetches this cached item again from its vendor; true when a new copy was stored. Used by
+     * {@link CollateralRefresher} for items close to their nextUpdate.
+     */
+    boolean refresh(Item cached) {
+        if (!intel.enabled()) {
+            return false;
+        }
+        String[] key = cached.key().split(":");
+        Fetch fetch = switch (cached.kind()) {
+            case "tcb-info" -> () -> intel.tcbInfo(key[3], "tdx".equals(key[2]));
+            case "qe-identity" -> () -> intel.qeIdentity("tdx".equals(key[2]));
+            case "pck-crl" -> () -> intel.pckCrl(key[2]);
+            case "root-ca-crl" -> intel::rootCaCrl;
+            default -> Optional::empty;
+        };
+        try {
+            Optional<Item> fetched = fetch.get();
+            fetched.ifPresent(store::put);
+            return fetched.isPresent();
+        } catch (VendorHttp.Unavailable | IllegalArgumentException e) {
+            log.warn("Intel PCS: cannot refresh {}: {}", cached.key(), e.getMessage());
+            return false;
+        }
+    }
+
     /** What is cached, for GET /v1/collateral. */
     public List<Item> cached() {
         return store.all();

@@ -48,6 +48,9 @@ class CollateralFetchTest extends ApiTest {
     @Autowired
     private JdbcClient jdbc;
 
+    @Autowired
+    private CollateralRefresher refresher;
+
     @DynamicPropertySource
     static void vendorServices(DynamicPropertyRegistry registry) {
         registry.add("openccm.collateral.intel.base-url", () -> VENDOR.url(""));
@@ -107,6 +110,27 @@ class CollateralFetchTest extends ApiTest {
         assertThat(tooLate.path("reason").asString()).isEqualTo("EXPIRED");
         JsonNode fresh = explain("SGX", "sgx-dcap/phala-sgx-v3-quote.bin", "2025-07-01T00:00:00Z");
         assertThat(fresh.has("collateral_warnings")).as("current collateral gives no warning").isFalse();
+    }
+
+    @Test
+    void itemsNearTheirNextUpdateAreFetchedAgainInTheBackgroundAndKeptWhenTheVendorIsDown() {
+        VENDOR.rootCrl.set("sgx-dcap/collateral-phala-sgx-2025-06/root-ca-crl.der");
+        explain("SGX", "sgx-dcap/phala-sgx-v3-quote.bin", "2025-07-01T00:00:00Z");
+        VENDOR.counts.clear();
+
+        // The recorded items are long past their nextUpdate by the server's clock: all are due.
+        int refreshed = refresher.refreshDue();
+        int tcbInfoRequests = VENDOR.requests("/sgx/certification/v4/tcb?fmspc=00A067110000");
+        int rootCrlRequests = VENDOR.requests("/IntelSGXRootCA.der");
+        VENDOR.down.set(true);
+        int whileDown = refresher.refreshDue();
+
+        assertThat(refreshed).isEqualTo(4);
+        assertThat(tcbInfoRequests).isEqualTo(1);
+        assertThat(rootCrlRequests).isEqualTo(1);
+        assertThat(whileDown).isZero();
+        JsonNode items = api.get("/v1/collateral").expect(200).body().path("items");
+        assertThat(items.findValuesAsString("vendor").stream().filter("intel"::equals)).as("nothing is dropped").hasSize(4);
     }
 
     @Test
