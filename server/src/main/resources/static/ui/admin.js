@@ -83,6 +83,7 @@ export async function settingsPage(main) {
       showError(policyForm, e);
     }
   });
+  const collateral = (await api.get('/v1/collateral')).items || [];
   const keys = (await api.get('/v1/api_keys')).items || [];
   const members = (await api.get('/v1/users?limit=500')).items || [];
   const keyForm = h('form', { class: 'card', id: 'api-key-form' },
@@ -150,5 +151,15 @@ export async function settingsPage(main) {
       h('thead', {}, h('tr', {}, ['Email', 'Roles', 'Last log-in'].map((t) => h('th', {}, t)))),
       h('tbody', {}, members.map((m) => h('tr', {},
         h('td', {}, m.user_email), h('td', {}, (m.roles || []).join(', ')), h('td', {}, when(m.last_logged_in_at) || 'never'))))),
-    memberForm);
+    memberForm,
+    h('h2', {}, 'Vendor collateral'),
+    h('p', { class: 'muted' }, 'What the server fetched from Intel PCS and AMD KDS (or imported as a bundle), kept while current and'
+      + ' verified again at every use.'),
+    collateral.length === 0 ? h('div', { class: 'empty' }, 'Nothing cached.') :
+      h('table', { id: 'collateral' },
+        h('thead', {}, h('tr', {}, ['Item', 'From', 'Fetched', 'Valid until', 'State'].map((t) => h('th', {}, t)))),
+        h('tbody', {}, collateral.map((c) => h('tr', {},
+          h('td', {}, h('code', {}, c.key)), h('td', {}, c.source), h('td', {}, when(c.fetched_at)),
+          h('td', {}, c.next_update ? when(c.next_update) : '-'),
+          h('td', {}, c.current ? h('span', { class: 'status approved' }, 'Current') : h('span', { class: 'status pending' }, 'Due')))))));
 }

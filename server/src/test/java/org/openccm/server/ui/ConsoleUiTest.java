@@ -25,6 +25,9 @@ import tools.jackson.databind.node.ObjectNode;
  * the class; every test logs in as a new admin of a new account.
  */
 class ConsoleUiTest extends ApiTest {
+    @org.springframework.beans.factory.annotation.Autowired
+    private org.springframework.jdbc.core.simple.JdbcClient jdbc;
+
     private static final String PASSWORD = "ui-test-password";
     private static Browser browser;
     private String email;
@@ -216,6 +219,22 @@ class ConsoleUiTest extends ApiTest {
         browser.click(By.linkText("Applications"));
         browser.click(By.linkText("Settings"));
         assertThat(browser.driver.findElements(By.id("new-api-key"))).isEmpty();
+    }
+
+    @Test
+    void theCollateralCacheIsShownUnderSettings() {
+        String key = "intel:tcb-info:sgx:ui" + UUID.randomUUID().toString().substring(0, 8);
+        jdbc.sql("INSERT INTO collateral_items (key, vendor, kind, source, body, valid_from, next_update, fetched_at)"
+                        + " VALUES (?, 'intel', 'tcb-info', 'https://pcs.example/sgx/certification/v4/tcb', ?, now(), now() + interval '30 days', now())")
+                .params(key, new byte[] {1})
+                .update();
+
+        browser.logIn(email, PASSWORD);
+        browser.click(By.linkText("Settings"));
+
+        browser.waitForText(By.id("collateral"), key);
+        assertThat(browser.find(By.id("collateral")).getText()).contains("https://pcs.example", "Current");
+        jdbc.sql("DELETE FROM collateral_items WHERE key = ?").param(key).update();
     }
 
     @Test
