@@ -165,6 +165,36 @@ class EvidenceVerifierContractTest {
     }
 
     @Test
+    void aCrlTheSourceCannotObtainRefusesTheQuoteUnlessTheOperatorChoseFailOpen() throws Exception {
+        byte[] quote = TestVectors.bytes("sgx-dcap/phala-sgx-v3-quote.bin");
+        DcapCollateral full = DcapCollateral.parse(TestVectors.bytes("sgx-dcap/phala-sgx-v3-collateral.json"));
+        DcapCollateral withoutPckCrl = new DcapCollateral(full.tcbInfo(), full.tcbInfoSignature(), full.tcbInfoIssuerChain(), full.qeIdentity(),
+                full.qeIdentitySignature(), full.qeIdentityIssuerChain(), null, full.rootCaCrl());
+        CollateralSource source = new CollateralSource() {
+            @Override
+            public Optional<DcapCollateral> intel(String fmspc, boolean tdx, String pckCa, Instant now) {
+                return Optional.of(withoutPckCrl);
+            }
+
+            @Override
+            public Optional<byte[]> amdVcek(org.openccm.attestation.snp.SnpReport report, Instant now) {
+                return Optional.empty();
+            }
+        };
+        VerificationContext july = VerificationContext.at(Instant.parse("2025-07-01T00:00:00Z")).collateral(source);
+
+        assertThatThrownBy(() -> new SgxVerifier(DCAP, LENIENT).verify(Evidence.of(quote), july))
+                .isInstanceOfSatisfying(EvidenceRejected.class, e -> {
+                    assertThat(e.reason()).isEqualTo(Reason.CHAIN);
+                    assertThat(e.field()).isEqualTo("collateral.pck_crl");
+                    assertThat(e.getMessage()).contains("fail-closed");
+                });
+        VerifiedEvidence open = new SgxVerifier(new DcapVerifier(DcapVerifier.intelRoot(), true), LENIENT).verify(Evidence.of(quote), july);
+        assertThat(open.warnings()).containsExactly(
+                "revocation not checked: collateral.pck_crl could not be obtained (revocation policy: fail-open)");
+    }
+
+    @Test
     void anSnpReportSaysItsProductFromVersion3On() throws Exception {
         assertThat(org.openccm.attestation.snp.SnpReportParser.parse(TestVectors.bytes("sev-snp/msft-tav-milan-aci-report.bin")).product())
                 .contains(org.openccm.attestation.snp.AmdProduct.MILAN);

@@ -5,8 +5,8 @@ import java.util.List;
 
 /**
  * A verified DCAP quote: its report (an enclave's for SGX, a TD's for TDX), the platform's TCB status and the
- * advisories that apply to it, the quoting enclave's TCB status, (TDX) the TDX module's, and which collateral was
- * used past its nextUpdate within the context's grace.
+ * advisories that apply to it, the quoting enclave's TCB status, (TDX) the TDX module's, and what was accepted only by
+ * a policy: collateral past its nextUpdate within the grace, a CRL that could not be obtained under fail-open.
  */
 public record DcapAttestation(
         DcapQuote quote,
@@ -17,4 +17,4 @@ public record DcapAttestation(
         List<String> advisoryIds,
         String qeTcbStatus,
         String tdxModuleTcbStatus,
-        List<String> staleCollateral) {}
+        List<String> collateralWarnings) {}

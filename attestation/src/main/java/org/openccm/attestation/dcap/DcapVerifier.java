@@ -44,9 +44,19 @@ import tools.jackson.databind.json.JsonMapper;
 public final class DcapVerifier {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private final X509Certificate root;
+    private final boolean revocationFailOpen;
 
     public DcapVerifier(X509Certificate intelRoot) {
+        this(intelRoot, false);
+    }
+
+    /**
+     * @param revocationFailOpen when a CRL could not be obtained at all: false refuses the quote (fail-closed, the
+     *     default), true verifies it without that revocation check and says so in the result (an operator's choice)
+     */
+    public DcapVerifier(X509Certificate intelRoot, boolean revocationFailOpen) {
         this.root = intelRoot;
+        this.revocationFailOpen = revocationFailOpen;
     }
 
     public static DcapVerifier withIntelRoot() {
@@ -90,7 +100,7 @@ public final class DcapVerifier {
         return verify(quoteBytes, collateral, context, Duration.ZERO);
     }
 
-    /** @param grace how long past its nextUpdate each piece of collateral may be, reported in staleCollateral */
+    /** @param grace how long past its nextUpdate each piece of collateral may be, reported in collateralWarnings */
     private DcapAttestation verify(byte[] quoteBytes, DcapCollateral collateral, VerificationContext context, Duration grace)
             throws EvidenceRejected {
         Instant now = context.now();
@@ -264,8 +274,19 @@ public final class DcapVerifier {
 
     private void checkCrls(DcapCollateral c, List<X509Certificate> pck, Instant now, Duration grace, List<String> stale)
             throws EvidenceRejected {
-        verifyCrl(c.rootCaCrl(), root, "collateral.root_ca_crl", now, grace, stale);
         X509Certificate pckCa = pck.get(1);
+        if (c.rootCaCrl() == null) {
+            missingCrl("collateral.root_ca_crl", stale);
+        } else {
+            verifyCrl(c.rootCaCrl(), root, "collateral.root_ca_crl", now, grace, stale);
+            if (c.rootCaCrl().isRevoked(pckCa)) {
+                throw new EvidenceRejected(Reason.CHAIN, "PCK CA", "is revoked");
+            }
+        }
+        if (c.pckCrl() == null) {
+            missingCrl("collateral.pck_crl", stale);
+            return;
+        }
         if (!c.pckCrl().getIssuerX500Principal().equals(pckCa.getSubjectX500Principal())) {
             throw new EvidenceRejected(Reason.CHAIN, "collateral.pck_crl",
                     "is issued by " + c.pckCrl().getIssuerX500Principal().getName() + ", not by the PCK's CA " + pckCa.getSubjectX500Principal().getName());
@@ -274,9 +295,14 @@ public final class DcapVerifier {
         if (c.pckCrl().isRevoked(pck.getFirst())) {
             throw new EvidenceRejected(Reason.CHAIN, "PCK", "is revoked (serial " + pck.getFirst().getSerialNumber().toString(16) + ")");
         }
-        if (c.rootCaCrl().isRevoked(pckCa)) {
-            throw new EvidenceRejected(Reason.CHAIN, "PCK CA", "is revoked");
+    }
+
+    /** A CRL the collateral source could not obtain: refused, unless the operator chose fail-open. */
+    private void missingCrl(String field, List<String> warnings) throws EvidenceRejected {
+        if (!revocationFailOpen) {
+            throw new EvidenceRejected(Reason.CHAIN, field, "could not be obtained, so revocation cannot be checked (revocation policy: fail-closed)");
         }
+        warnings.add("revocation not checked: " + field + " could not be obtained (revocation policy: fail-open)");
     }
 
     private static void verifyCrl(X509CRL crl, X509Certificate issuer, String field, Instant now, Duration grace, List<String> stale)
@@ -292,7 +318,7 @@ public final class DcapVerifier {
                     + (next == null ? "" : next) + (grace.isZero() ? "" : ", grace " + grace) + ")");
         }
         if (next != null && now.isAfter(next)) {
-            stale.add(field + " (next update was due " + next + ")");
+            stale.add("stale collateral used within the grace period: " + field + " (next update was due " + next + ")");
         }
     }
 
@@ -305,7 +331,7 @@ public final class DcapVerifier {
                         + (grace.isZero() ? "" : " (grace " + grace + ")") + ", checked at " + now);
             }
             if (now.isAfter(next)) {
-                stale.add(field + " (next update was due " + next + ")");
+                stale.add("stale collateral used within the grace period: " + field + " (next update was due " + next + ")");
             }
         } catch (java.time.format.DateTimeParseException e) {
             throw new EvidenceRejected(Reason.MALFORMED, field, "has no readable issueDate/nextUpdate");

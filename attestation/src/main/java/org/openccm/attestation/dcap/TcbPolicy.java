@@ -36,11 +36,9 @@ public record TcbPolicy(List<String> accepted) {
         }
     }
 
-    /** What a quote's verification accepted only by the collateral grace, in words for decisions and audit entries. */
+    /** What a quote's verification accepted only by a policy (grace, fail-open), for decisions and audit entries. */
     public static List<String> staleWarnings(DcapAttestation a) {
-        return a.staleCollateral().stream()
-                .map(item -> "stale collateral used within the grace period: " + item)
-                .toList();
+        return a.collateralWarnings();
     }
 
     /** Intel's verdict on a verified quote, as measurements report it. */

@@ -79,6 +79,7 @@ public class EvidenceVerification {
             @Value("${openccm.attestation.dcap.accepted-tcb-statuses:UpToDate,SWHardeningNeeded}") String acceptedTcbStatuses,
             @Value("${openccm.attestation.simulation.roots:}") String simulationRoots,
             @Value("${openccm.collateral.grace:P3D}") java.time.Duration collateralGrace,
+            @Value("${openccm.collateral.intel.revocation:fail-closed}") String intelRevocation,
             VendorCollateral vceks) {
         this.vceks = vceks;
         this.collateralGrace = collateralGrace;
@@ -107,7 +108,10 @@ public class EvidenceVerification {
             log.warn("SIMULATION MODE: evidence signed by the simulation roots in {} is trusted (SHA-256 {}). Never run"
                     + " a production server like this: unset OPENCCM_SIMULATION_ROOTS.", sim.file(), sim.fingerprints());
         }
-        DcapVerifier dcap = DcapVerifier.withIntelRoot();
+        if (!intelRevocation.equals("fail-closed") && !intelRevocation.equals("fail-open")) {
+            throw new IllegalStateException("openccm.collateral.intel.revocation must be fail-closed or fail-open, not " + intelRevocation);
+        }
+        DcapVerifier dcap = new DcapVerifier(DcapVerifier.intelRoot(), intelRevocation.equals("fail-open"));
         TcbPolicy tcb = new TcbPolicy(commaSeparated(acceptedTcbStatuses));
         register(new NitroVerifier(nitroRoots));
         register(snp);

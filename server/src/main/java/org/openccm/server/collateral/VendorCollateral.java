@@ -67,9 +67,10 @@ public class VendorCollateral implements CollateralSource {
         Optional<Item> qe = item(IntelPcs.qeIdentityKey(tdx), now, () -> intel.qeIdentity(tdx));
         Optional<Item> pck = item(IntelPcs.pckCrlKey(pckCa), now, () -> intel.pckCrl(pckCa));
         Optional<Item> root = item(IntelPcs.ROOT_CRL_KEY, now, intel::rootCaCrl);
-        if (tcb.isEmpty() || qe.isEmpty() || pck.isEmpty() || root.isEmpty()) {
+        if (tcb.isEmpty() || qe.isEmpty()) {
             return Optional.empty();
         }
+        // A CRL that cannot be had is left out: the verifier's revocation policy decides (fail-closed by default).
         try {
             return Optional.of(new DcapCollateral(
                     IntelPcs.signedText(tcb.get().body(), "tcbInfo"),
@@ -78,8 +79,8 @@ public class VendorCollateral implements CollateralSource {
                     IntelPcs.signedText(qe.get().body(), "enclaveIdentity"),
                     HexFormat.of().parseHex(IntelPcs.signature(qe.get().body())),
                     chain(qe.get(), "collateral.qe_identity_issuer_chain"),
-                    crl(pck.get()),
-                    crl(root.get())));
+                    pck.map(VendorCollateral::crl).orElse(null),
+                    root.map(VendorCollateral::crl).orElse(null)));
         } catch (IllegalArgumentException e) {
             throw new EvidenceRejected(Reason.MALFORMED, "collateral", "Intel's answer (" + tcb.get().source() + ") is not PCS's format: " + e.getMessage());
         }

@@ -68,6 +68,7 @@ class CollateralFetchTest extends ApiTest {
         VENDOR.down.set(false);
         VENDOR.kdsTooManyRequests.set(0);
         VENDOR.counts.clear();
+        VENDOR.noPckCrl.set(false);
         // Each test starts with an empty cache (only this class's server fetches collateral).
         jdbc.sql("DELETE FROM collateral_items").update();
     }
@@ -131,6 +132,18 @@ class CollateralFetchTest extends ApiTest {
         assertThat(whileDown).isZero();
         JsonNode items = api.get("/v1/collateral").expect(200).body().path("items");
         assertThat(items.findValuesAsString("vendor").stream().filter("intel"::equals)).as("nothing is dropped").hasSize(4);
+    }
+
+    @Test
+    void aPckCrlThatCannotBeObtainedRefusesTheQuoteByDefault() {
+        VENDOR.rootCrl.set("sgx-dcap/collateral-phala-sgx-2025-06/root-ca-crl.der");
+        VENDOR.noPckCrl.set(true);
+
+        JsonNode e = explain("SGX", "sgx-dcap/phala-sgx-v3-quote.bin", "2025-07-01T00:00:00Z");
+
+        assertThat(e.path("verified").asBoolean()).isFalse();
+        assertThat(e.path("field").asString()).isEqualTo("collateral.pck_crl");
+        assertThat(e.path("detail").asString()).contains("fail-closed");
     }
 
     @Test
@@ -241,6 +254,7 @@ class CollateralFetchTest extends ApiTest {
     /** Intel PCS and AMD KDS on loopback, answering with the recorded files. */
     static final class Vendor {
         final AtomicBoolean down = new AtomicBoolean();
+        final AtomicBoolean noPckCrl = new AtomicBoolean();
         final AtomicReference<String> rootCrl = new AtomicReference<>();
         final AtomicInteger kdsTooManyRequests = new AtomicInteger();
         final AtomicInteger kdsRequests = new AtomicInteger();
@@ -286,6 +300,10 @@ class CollateralFetchTest extends ApiTest {
                 case "/tdx/certification/v4/qe/identity" -> signed(x, true, tdx + "qe-identity-td-qe.json",
                         "SGX-Enclave-Identity-Issuer-Chain", tdx + "tcb-signing-chain-2018.pem");
                 case "/sgx/certification/v4/pckcrl" -> {
+                    if (noPckCrl.get()) {
+                        send(x, 404, new byte[0]);
+                        return;
+                    }
                     boolean processor = "processor".equals(param(query, "ca"));
                     signed(x, "der".equals(param(query, "encoding")), processor ? phala + "pck-crl.der" : tdx + "pck-platform-ca-crl.der",
                             "SGX-PCK-CRL-Issuer-Chain", processor ? phala + "pck-crl-issuer-chain.pem" : tdx + "pck-crl-issuer-chain.pem");
