@@ -82,7 +82,7 @@ public final class AzureCvmVerifier implements EvidenceVerifier {
         }
         boolean bound = context.checkBinding(a.nonce(), BINDING_RULE);
         return new VerifiedEvidence(new Measurement.AzureCvm(a.pcrs(), Hex.of(a.nonce()), hardware), bound,
-                a.tdx() == null ? java.util.List.of() : TcbPolicy.staleWarnings(a.tdx()));
+                a.tdx() == null ? java.util.List.of() : a.tdx().collateralWarnings());
     }
 
     /**

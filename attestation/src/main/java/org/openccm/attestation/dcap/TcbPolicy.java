@@ -36,11 +36,6 @@ public record TcbPolicy(List<String> accepted) {
         }
     }
 
-    /** What a quote's verification accepted only by a policy (grace, fail-open), for decisions and audit entries. */
-    public static List<String> staleWarnings(DcapAttestation a) {
-        return a.collateralWarnings();
-    }
-
     /** Intel's verdict on a verified quote, as measurements report it. */
     public static Measurement.DcapStatus status(DcapAttestation a) {
         return new Measurement.DcapStatus(a.fmspc(), a.tcbStatus(), a.qeTcbStatus(), a.advisoryIds());

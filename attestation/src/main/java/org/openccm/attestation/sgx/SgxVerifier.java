@@ -45,6 +45,6 @@ public final class SgxVerifier implements EvidenceVerifier {
         boolean bound = context.checkBinding(enclave.reportData(), BINDING_RULE);
         return new VerifiedEvidence(new Measurement.Sgx(
                 Hex.of(enclave.mrEnclave()), Hex.of(enclave.mrSigner()), enclave.isvProdId(), enclave.isvSvn(),
-                Hex.of(enclave.reportData()), TcbPolicy.status(a)), bound, TcbPolicy.staleWarnings(a));
+                Hex.of(enclave.reportData()), TcbPolicy.status(a)), bound, a.collateralWarnings());
     }
 }

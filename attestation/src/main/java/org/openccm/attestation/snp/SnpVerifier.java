@@ -37,7 +37,7 @@ import org.openccm.attestation.x509.Der;
  *   <li>verify the ECDSA P-384/SHA-384 signature over bytes 0x000-0x29F;
  *   <li>refuse a guest policy that allows debugging, unless the context allows it.
  * </ol>
- * The VCEK is an input (the caller supplies it or takes it from a local cache); nothing here uses the network.
+ * The VCEK comes with the evidence or from the context's {@link org.openccm.attestation.CollateralSource}; nothing here uses the network.
  */
 public final class SnpVerifier implements EvidenceVerifier {
     /** Where an SEV-SNP workload binds a key, in words for refusals and documentation. */

@@ -5,6 +5,7 @@ import org.openccm.attestation.Evidence;
 import org.openccm.attestation.EvidenceRejected;
 import org.openccm.attestation.EvidenceRejected.Reason;
 import org.openccm.attestation.EvidenceVerifier;
+import org.openccm.attestation.Hex;
 import org.openccm.attestation.Measurement;
 import org.openccm.attestation.Platform;
 import org.openccm.attestation.VerificationContext;
@@ -40,20 +41,20 @@ public final class TdxVerifier implements EvidenceVerifier {
         }
         policy.check(a);
         boolean bound = context.checkBinding(a.td().reportData(), BINDING_RULE);
-        return new VerifiedEvidence(measurement(a), bound, TcbPolicy.staleWarnings(a));
+        return new VerifiedEvidence(measurement(a), bound, a.collateralWarnings());
     }
 
     /** What a verified TD quote measured, in the image API's terms. */
     public static Measurement.Tdx measurement(DcapAttestation a) {
         var td = a.td();
         return new Measurement.Tdx(
-                org.openccm.attestation.Hex.of(td.mrTd()),
-                org.openccm.attestation.Hex.of(td.rtmr0()),
-                org.openccm.attestation.Hex.of(td.rtmr1()),
-                org.openccm.attestation.Hex.of(td.rtmr2()),
-                org.openccm.attestation.Hex.of(td.rtmr3()),
-                org.openccm.attestation.Hex.of(td.mrSeam()),
-                org.openccm.attestation.Hex.of(td.reportData()),
+                Hex.of(td.mrTd()),
+                Hex.of(td.rtmr0()),
+                Hex.of(td.rtmr1()),
+                Hex.of(td.rtmr2()),
+                Hex.of(td.rtmr3()),
+                Hex.of(td.mrSeam()),
+                Hex.of(td.reportData()),
                 TcbPolicy.status(a),
                 a.tdxModuleTcbStatus());
     }

@@ -36,13 +36,13 @@ import org.springframework.stereotype.Service;
 
 /**
  * One {@link EvidenceVerifier} per platform, built from the operator's settings: vendor roots shipped with OpenCCM
- * plus extra Nitro roots (a private test CA, say), the ACI UVM issuers, and the DCAP TCB policy. Missing collateral
- * (today: a VCEK seen before) comes from {@link VcekCache}; nothing here calls a vendor service.
+ * plus extra Nitro roots (a private test CA, say) or the simulation's, the ACI UVM issuers, the DCAP TCB and
+ * revocation policies. Collateral the evidence lacks comes from {@link VendorCollateral} (cache, then vendor).
  */
 @Service
 public class EvidenceVerification {
     private final Map<Platform, EvidenceVerifier> verifiers = new EnumMap<>(Platform.class);
-    private final VendorCollateral vceks;
+    private final VendorCollateral collateral;
     private final java.time.Duration collateralGrace;
     private final Optional<Simulation> simulation;
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(EvidenceVerification.class);
@@ -80,8 +80,8 @@ public class EvidenceVerification {
             @Value("${openccm.attestation.simulation.roots:}") String simulationRoots,
             @Value("${openccm.collateral.grace:P3D}") java.time.Duration collateralGrace,
             @Value("${openccm.collateral.intel.revocation:fail-closed}") String intelRevocation,
-            VendorCollateral vceks) {
-        this.vceks = vceks;
+            VendorCollateral collateral) {
+        this.collateral = collateral;
         this.collateralGrace = collateralGrace;
         List<X509Certificate> nitroRoots = new ArrayList<>(List.of(NitroVerifier.awsRoot()));
         for (String file : commaSeparated(extraNitroRoots)) {
@@ -145,6 +145,6 @@ public class EvidenceVerification {
      *     {@code bound == false}
      */
     public VerifiedEvidence verify(Platform platform, Evidence evidence, Instant now, KeyBinding binding) throws EvidenceRejected {
-        return verifiers.get(platform).verify(evidence, new VerificationContext(now, false, binding, vceks, collateralGrace));
+        return verifiers.get(platform).verify(evidence, new VerificationContext(now, false, binding, collateral, collateralGrace));
     }
 }

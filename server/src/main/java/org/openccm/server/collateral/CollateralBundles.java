@@ -116,7 +116,7 @@ public class CollateralBundles {
         for (int i = 0; i < list.size(); i++) {
             items.add(verifiedItem(list.get(i), "bundle.items[" + i + "]"));
         }
-        List<Object[]> vceks = new ArrayList<>();
+        List<CollateralStore.CachedVcek> vceks = new ArrayList<>();
         JsonNode vcekList = payload.path("vceks");
         for (int i = 0; i < vcekList.size(); i++) {
             vceks.add(verifiedVcek(vcekList.get(i), "bundle.vceks[" + i + "]"));
@@ -127,10 +127,7 @@ public class CollateralBundles {
         }
         Instant exportedAt = instant(payload.path("exported_at"), "bundle.payload.exported_at");
         items.forEach(store::put);
-        for (Object[] v : vceks) {
-            jdbc.sql("INSERT INTO snp_vcek_cache (chip_id, reported_tcb, certificate, created_at) VALUES (?,?,?,now()) ON CONFLICT DO NOTHING")
-                    .params(v).update();
-        }
+        vceks.forEach(v -> store.putVcek(v.chipId(), v.reportedTcb(), v.certificate()));
         String fingerprint = sha256Hex(exporter.getEncoded());
         UUID id = UUID.randomUUID();
         UUID account = caller.account();
@@ -173,7 +170,7 @@ public class CollateralBundles {
         }
     }
 
-    private Object[] verifiedVcek(JsonNode n, String field) {
+    private CollateralStore.CachedVcek verifiedVcek(JsonNode n, String field) {
         try {
             byte[] der = Base64.getDecoder().decode(n.path("certificate").asString(""));
             X509Certificate vcek = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(der));
@@ -182,7 +179,7 @@ public class CollateralBundles {
             if (!chip.matches("[0-9a-f]{128}")) {
                 throw new InvalidField(field + ".chip_id", "must be 128 lower-case hex digits");
             }
-            return new Object[] {chip, n.path("reported_tcb").asLong(), der};
+            return new CollateralStore.CachedVcek(chip, n.path("reported_tcb").asLong(), der, clock.instant());
         } catch (InvalidField e) {
             throw e;
         } catch (EvidenceRejected | GeneralSecurityException | RuntimeException e) {
@@ -265,15 +262,11 @@ public class CollateralBundles {
                     .params(KEY_NAME, made.getPublic().getEncoded(), masterKey.seal(made.getPrivate().getEncoded(), "server-key:" + KEY_NAME),
                             Timestamp.from(clock.instant()))
                     .update();
-            return signingKeyAfterInsert();
+            // Another instance may have made the key at the same moment: the stored one is the key.
+            return signingKey();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private KeyPair signingKeyAfterInsert() {
-        // Another instance may have made the key at the same moment: the stored one is the key.
-        return signingKey();
     }
 
     private static byte[] sign(PrivateKey key, byte[] data) {

@@ -39,6 +39,21 @@ public class CollateralStore {
     /** The VCEKs kept by chip and TCB: (chip id hex, reported TCB, DER, when). */
     public record CachedVcek(String chipId, long reportedTcb, byte[] certificate, java.time.Instant createdAt) {}
 
+    /** The VCEK that verified an earlier report of this chip at this TCB (DER), if any. */
+    Optional<byte[]> vcek(String chipIdHex, long reportedTcb) {
+        return jdbc.sql("SELECT certificate FROM snp_vcek_cache WHERE chip_id = ? AND reported_tcb = ?")
+                .params(chipIdHex, reportedTcb)
+                .query(byte[].class)
+                .optional();
+    }
+
+    /** Keeps a VCEK for its chip and TCB; the first one kept stays. */
+    void putVcek(String chipIdHex, long reportedTcb, byte[] der) {
+        jdbc.sql("INSERT INTO snp_vcek_cache (chip_id, reported_tcb, certificate, created_at) VALUES (?,?,?,now()) ON CONFLICT DO NOTHING")
+                .params(chipIdHex, reportedTcb, der)
+                .update();
+    }
+
     List<CachedVcek> vceks() {
         return jdbc.sql("SELECT chip_id, reported_tcb, certificate, created_at FROM snp_vcek_cache ORDER BY created_at")
                 .query((rs, n) -> new CachedVcek(rs.getString("chip_id"), rs.getLong("reported_tcb"), rs.getBytes("certificate"),

@@ -25,7 +25,6 @@ import org.openccm.attestation.x509.CertificateChains;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
@@ -37,20 +36,17 @@ import org.springframework.stereotype.Component;
 public class VendorCollateral implements CollateralSource {
     private static final Logger log = LoggerFactory.getLogger(VendorCollateral.class);
     private final CollateralStore store;
-    private final JdbcClient jdbc;
     private final IntelPcs intel;
     private final AmdKds amd;
 
     VendorCollateral(
             CollateralStore store,
-            JdbcClient jdbc,
             Clock clock,
             @Value("${openccm.collateral.intel.base-url:}") String intelBase,
             @Value("${openccm.collateral.intel.root-ca-crl-url:}") String intelRootCrl,
             @Value("${openccm.collateral.amd.base-url:}") String amdBase,
             @Value("${openccm.collateral.amd.min-interval:PT10S}") Duration amdInterval) {
         this.store = store;
-        this.jdbc = jdbc;
         VendorHttp http = new VendorHttp();
         this.intel = new IntelPcs(intelBase, intelRootCrl, http, clock);
         this.amd = new AmdKds(amdBase, amdInterval, http);
@@ -88,10 +84,7 @@ public class VendorCollateral implements CollateralSource {
 
     @Override
     public Optional<byte[]> amdVcek(SnpReport report, Instant now) {
-        Optional<byte[]> cached = jdbc.sql("SELECT certificate FROM snp_vcek_cache WHERE chip_id = ? AND reported_tcb = ?")
-                .params(Hex.of(report.chipId()), report.reportedTcb())
-                .query(byte[].class)
-                .optional();
+        Optional<byte[]> cached = store.vcek(Hex.of(report.chipId()), report.reportedTcb());
         if (cached.isPresent() || !amd.enabled()) {
             return cached;
         }
@@ -114,10 +107,7 @@ public class VendorCollateral implements CollateralSource {
     @Override
     public void verifiedVcek(byte[] chipId, long reportedTcb, X509Certificate vcek) {
         try {
-            jdbc.sql("INSERT INTO snp_vcek_cache (chip_id, reported_tcb, certificate, created_at) VALUES (?,?,?,now())"
-                            + " ON CONFLICT DO NOTHING")
-                    .params(Hex.of(chipId), reportedTcb, vcek.getEncoded())
-                    .update();
+            store.putVcek(Hex.of(chipId), reportedTcb, vcek.getEncoded());
         } catch (CertificateEncodingException e) {
             throw new IllegalStateException(e);
         }
