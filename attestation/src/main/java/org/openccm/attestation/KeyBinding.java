@@ -43,6 +43,18 @@ public record KeyBinding(String source, byte[] publicKey, byte[] nonce) {
         return reportData != null && reportData.length >= 32 && MessageDigest.isEqual(Arrays.copyOf(reportData, 32), digest());
     }
 
+    /** What the evidence must carry, in words: the digest of the key, with the challenge's nonce when there is one. */
+    public String expected() {
+        return nonce == null
+                ? "the SHA-256 of its DER SubjectPublicKeyInfo"
+                : "SHA-256(its DER SubjectPublicKeyInfo ‖ the challenge's nonce)";
+    }
+
+    /** The refusal for evidence whose {@code field} (REPORT_DATA, ...) does not start with {@link #digest()}. */
+    public EvidenceRejected notBoundIn(String field) {
+        return notBound(field + " must start with " + expected());
+    }
+
     /** The refusal for evidence that does not carry the binding, naming the rule of the platform. */
     public EvidenceRejected notBound(String rule) {
         return new EvidenceRejected(EvidenceRejected.Reason.BINDING, source,

@@ -51,17 +51,17 @@ public record VerificationContext(
     }
 
     /**
-     * Checks the binding when one is expected: {@code reportData} is the platform's bound field (REPORT_DATA, the
-     * TPM quote's nonce); {@code rule} says in words where the digest must be.
+     * Checks the binding when one is expected: {@code boundField} holds the platform's bound bytes (REPORT_DATA, the
+     * TPM quote's nonce), {@code field} names them in the refusal.
      *
      * @return whether a binding was checked (false: none was expected)
      */
-    public boolean checkBinding(byte[] reportData, String rule) throws EvidenceRejected {
+    public boolean checkBinding(byte[] boundField, String field) throws EvidenceRejected {
         if (binding == null) {
             return false;
         }
-        if (!binding.boundBy(reportData)) {
-            throw binding.notBound(rule);
+        if (!binding.boundBy(boundField)) {
+            throw binding.notBoundIn(field);
         }
         return true;
     }

@@ -53,7 +53,7 @@ public final class AciVerifier implements EvidenceVerifier {
     @Override
     public VerifiedEvidence verify(Evidence evidence, VerificationContext context) throws EvidenceRejected {
         AciAttestation a = verifyGroup(evidence, context);
-        boolean bound = context.checkBinding(a.snp().report().reportData(), SnpVerifier.BINDING_RULE);
+        boolean bound = context.checkBinding(a.snp().report().reportData(), "REPORT_DATA");
         UvmEndorsement uvm = a.uvm();
         return new VerifiedEvidence(
                 new Measurement.Aci(SnpVerifier.measurement(a.snp()), uvm.launchMeasurement(), uvm.guestSvn(), uvm.issuer()), bound);

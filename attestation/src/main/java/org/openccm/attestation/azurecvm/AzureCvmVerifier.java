@@ -44,7 +44,6 @@ import tools.jackson.databind.json.JsonMapper;
  * (holding the key) hashes to the REPORT_DATA of a genuine SEV-SNP report at VMPL0, or of a genuine TDX quote.
  */
 public final class AzureCvmVerifier implements EvidenceVerifier {
-    public static final String BINDING_RULE = "the vTPM quote's nonce must start with the SHA-256 of its DER SubjectPublicKeyInfo";
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final int TPM_GENERATED = 0xFF544347;
     private static final int TPM_ST_ATTEST_QUOTE = 0x8018;
@@ -80,7 +79,7 @@ public final class AzureCvmVerifier implements EvidenceVerifier {
         } else {
             hardware = SnpVerifier.measurement(a.snp());
         }
-        boolean bound = context.checkBinding(a.nonce(), BINDING_RULE);
+        boolean bound = context.checkBinding(a.nonce(), "the vTPM quote's nonce");
         return new VerifiedEvidence(new Measurement.AzureCvm(a.pcrs(), Hex.of(a.nonce()), hardware), bound,
                 a.tdx() == null ? java.util.List.of() : a.tdx().collateralWarnings());
     }

@@ -85,12 +85,11 @@ public final class NitroVerifier implements EvidenceVerifier {
                 && MessageDigest.isEqual(a.publicKey(), binding.publicKey())
                 && (binding.nonce() == null || (a.nonce() != null && MessageDigest.isEqual(a.nonce(), binding.nonce())));
         if (!byKey && !binding.boundBy(a.userData())) {
-            throw binding.notBound(BINDING_RULE);
+            throw binding.notBound("public_key must be its DER SubjectPublicKeyInfo"
+                    + (binding.nonce() == null ? "" : " and nonce the challenge's nonce") + ", or user_data must start with " + binding.expected());
         }
         return true;
     }
-
-    static final String BINDING_RULE = "public_key must be its DER SubjectPublicKeyInfo, or user_data its SHA-256";
 
     public NitroAttestation verify(byte[] document, VerificationContext context) throws EvidenceRejected {
         List<Object> cose = envelope(document);

@@ -20,7 +20,6 @@ import org.openccm.attestation.dcap.TcbPolicy;
  * the key in the enclave's REPORTDATA.
  */
 public final class SgxVerifier implements EvidenceVerifier {
-    public static final String BINDING_RULE = "REPORTDATA must start with the SHA-256 of its DER SubjectPublicKeyInfo";
     private final DcapVerifier dcap;
     private final TcbPolicy policy;
 
@@ -42,7 +41,7 @@ public final class SgxVerifier implements EvidenceVerifier {
             throw new EvidenceRejected(Reason.MALFORMED, "evidence", "the quote is a TDX quote, not SGX");
         }
         policy.check(a);
-        boolean bound = context.checkBinding(enclave.reportData(), BINDING_RULE);
+        boolean bound = context.checkBinding(enclave.reportData(), "REPORTDATA");
         return new VerifiedEvidence(new Measurement.Sgx(
                 Hex.of(enclave.mrEnclave()), Hex.of(enclave.mrSigner()), enclave.isvProdId(), enclave.isvSvn(),
                 Hex.of(enclave.reportData()), TcbPolicy.status(a)), bound, a.collateralWarnings());

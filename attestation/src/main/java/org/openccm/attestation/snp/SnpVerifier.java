@@ -40,8 +40,6 @@ import org.openccm.attestation.x509.Der;
  * The VCEK comes with the evidence or from the context's {@link org.openccm.attestation.CollateralSource}; nothing here uses the network.
  */
 public final class SnpVerifier implements EvidenceVerifier {
-    /** Where an SEV-SNP workload binds a key, in words for refusals and documentation. */
-    public static final String BINDING_RULE = "REPORT_DATA must start with the SHA-256 of its DER SubjectPublicKeyInfo";
     private static final String OID = "1.3.6.1.4.1.3704.1.";
     private final Map<AmdProduct, AmdCertificates> roots;
     // Further certificate sets an operator trusts besides AMD's (a simulation's), chosen by the VCEK's issuer.
@@ -129,7 +127,7 @@ public final class SnpVerifier implements EvidenceVerifier {
         if (!a.vlek()) {
             context.collateral().verifiedVcek(parsed.chipId(), parsed.reportedTcb(), a.signingCertificate());
         }
-        boolean bound = context.checkBinding(a.report().reportData(), BINDING_RULE);
+        boolean bound = context.checkBinding(a.report().reportData(), "REPORT_DATA");
         return new VerifiedEvidence(measurement(a), bound);
     }
 

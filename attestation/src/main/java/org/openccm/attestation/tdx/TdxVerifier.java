@@ -19,7 +19,6 @@ import org.openccm.attestation.dcap.TcbPolicy;
  * accepts, and binding the key in the TD's REPORTDATA.
  */
 public final class TdxVerifier implements EvidenceVerifier {
-    public static final String BINDING_RULE = "REPORTDATA must start with the SHA-256 of its DER SubjectPublicKeyInfo";
     private final DcapVerifier dcap;
     private final TcbPolicy policy;
 
@@ -40,7 +39,7 @@ public final class TdxVerifier implements EvidenceVerifier {
             throw new EvidenceRejected(Reason.MALFORMED, "evidence", "the quote is an SGX quote, not TDX");
         }
         policy.check(a);
-        boolean bound = context.checkBinding(a.td().reportData(), BINDING_RULE);
+        boolean bound = context.checkBinding(a.td().reportData(), "REPORTDATA");
         return new VerifiedEvidence(measurement(a), bound, a.collateralWarnings());
     }
 

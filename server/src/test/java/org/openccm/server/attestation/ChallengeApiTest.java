@@ -93,6 +93,7 @@ class ChallengeApiTest extends ApiTest {
         Api.Response publicKey = attest(TestNitroEnclave.document(PCRS, key.getPublic().getEncoded(), null), key, next).expect(422);
 
         assertThat(digest.text("reason")).isEqualTo("BINDING");
+        assertThat(digest.text("detail")).as("the refusal states the rule with the nonce").contains("user_data must start with SHA-256(its DER SubjectPublicKeyInfo ‖ the challenge's nonce)");
         assertThat(publicKey.text("reason")).isEqualTo("BINDING");
     }
 
