@@ -4,8 +4,6 @@ package org.openccm.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,7 +70,7 @@ class AgentTest extends ApiTest {
         Path key = dir.resolve("key.pem");
         Path cert = dir.resolve("cert.pem");
 
-        Run r = agent("--node-name", "checkout-1");
+        CliRun r = agent("--node-name", "checkout-1");
 
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key))).isEqualTo("rw-------");
@@ -99,25 +97,25 @@ class AgentTest extends ApiTest {
     @Test
     void anUnapprovedImageARevokedTokenOrAMissingTokenFailWithTheServersReason() throws Exception {
         measuredPcrs = PENDING;
-        Run unapproved = agent("--node-name", "staging-1");
+        CliRun unapproved = agent("--node-name", "staging-1");
         assertThat(unapproved.exit()).isEqualTo(ExitCode.CHECK_FAILED);
         assertThat(unapproved.err()).contains("NOT_APPROVED");
 
         measuredPcrs = APPROVED;
         String tokenId = api.get("/v1/zones/" + zone + "/tokens").expect(200).body().at("/items/0/token_id").asString();
         api.delete("/v1/zones/" + zone + "/tokens/" + tokenId).expect(200);
-        Run revoked = agent("--node-name", "checkout-2");
+        CliRun revoked = agent("--node-name", "checkout-2");
         assertThat(revoked.exit()).isEqualTo(ExitCode.REFUSED);
         assertThat(revoked.err()).contains("401");
 
-        Run noToken = run("--server", api.base(), "agent", "--platform", "NITRO", "--once", "--evidence-command", "true");
+        CliRun noToken = run("--server", api.base(), "agent", "--platform", "NITRO", "--once", "--evidence-command", "true");
         assertThat(noToken.exit()).isEqualTo(ExitCode.USAGE);
         assertThat(noToken.err()).contains("join token");
     }
 
     @Test
     void platformsTheJvmCannotReachNeedAnEvidenceCommand() {
-        Run r = run("--server", api.base(), "agent", "--platform", "NITRO", "--once", "--join-token", token);
+        CliRun r = run("--server", api.base(), "agent", "--platform", "NITRO", "--once", "--join-token", token);
 
         assertThat(r.exit()).isEqualTo(ExitCode.USAGE);
         assertThat(r.err()).contains("--evidence-command");
@@ -138,7 +136,7 @@ class AgentTest extends ApiTest {
     }
 
     /** The workload's side of the simulated NSM: the agent's command hands over the report data and waits. */
-    private Run agent(String... extra) {
+    private CliRun agent(String... extra) {
         List<String> args = new ArrayList<>(List.of("--server", api.base(), "agent", "--platform", "NITRO", "--once",
                 "--join-token", token,
                 "--key-path", dir.resolve("key.pem").toString(), "--cert-path", dir.resolve("cert.pem").toString(),
@@ -169,15 +167,7 @@ class AgentTest extends ApiTest {
         }
     }
 
-    record Run(int exit, String out, String err) {}
-
-    private Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        List<String> all = new ArrayList<>(List.of(args));
-        all.add("--config-dir");
-        all.add(dir.resolve("config").toString());
-        int exit = OpenCcm.run(all.toArray(String[]::new), new PrintWriter(out), new PrintWriter(err));
-        return new Run(exit, out.toString(), err.toString());
+    private CliRun run(String... args) {
+        return CliRun.run(dir.resolve("config"), "", args);
     }
 }

@@ -3,11 +3,6 @@ package org.openccm.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayInputStream;
-import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -21,7 +16,6 @@ import org.openccm.server.Api;
 import org.openccm.server.ApiTest;
 import org.openccm.server.Fixtures;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The operator commands against a real server (in-process, real PostgreSQL): log in, register an image from
@@ -29,7 +23,6 @@ import tools.jackson.databind.json.JsonMapper;
  * chain; with the exit codes scripts rely on.
  */
 class CliTest extends ApiTest {
-    private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String EVERVAULT_PCR0 =
             "f4d48b81a460c9916d1e685119074bf24660afd3e34fae9fca0a0d28d9d5599936332687e6f66fc890ac8cf150142d8b";
     private static final String EVERVAULT_PCR1 =
@@ -44,13 +37,6 @@ class CliTest extends ApiTest {
     Path files;
 
     private String email;
-
-    /** What one command printed, and how it exited. */
-    record Run(int exit, String out, String err) {
-        JsonNode json() {
-            return JSON.readTree(out);
-        }
-    }
 
     @BeforeEach
     void operator() {
@@ -67,7 +53,7 @@ class CliTest extends ApiTest {
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(saved))).isEqualTo("rw-------");
 
         UUID app = Fixtures.createApp(api, "EDP-NITRO");
-        Run apps = run("apps", "list", "-o", "json");
+        CliRun apps = run("apps", "list", "-o", "json");
         assertThat(apps.exit()).isZero();
         assertThat(apps.json().path("items").toString()).contains(app.toString());
         assertThat(run("apps", "list").out()).startsWith("APP ID").contains(app.toString());
@@ -76,7 +62,7 @@ class CliTest extends ApiTest {
         Path measurements = files.resolve("measurements.json");
         Files.writeString(measurements, "{\"Measurements\": {\"HashAlgorithm\": \"Sha384 { ... }\", \"PCR0\": \"" + EVERVAULT_PCR0
                 + "\", \"PCR1\": \"" + EVERVAULT_PCR1 + "\", \"PCR2\": \"" + EVERVAULT_PCR2 + "\"}}");
-        Run created = run("images", "create", "--app", app.toString(), "--nitro-measurements", measurements.toString(), "-o", "json");
+        CliRun created = run("images", "create", "--app", app.toString(), "--nitro-measurements", measurements.toString(), "-o", "json");
         assertThat(created.exit()).as(created.err()).isZero();
         String task = created.json().path("pending_task_id").asString();
         assertThat(run("tasks", "list").out()).contains(task, "PENDING");
@@ -84,24 +70,24 @@ class CliTest extends ApiTest {
         Path other = files.resolve("other.json");
         Files.writeString(other, "{\"nitro_enclave\": {\"hash_algorithm\": \"Sha384\", \"pcr0\": \"" + Fixtures.hex(48, 1)
                 + "\", \"pcr1\": \"" + Fixtures.hex(48, 2) + "\", \"pcr2\": \"" + Fixtures.hex(48, 3) + "\"}}");
-        Run second = run("images", "create", "--app", app.toString(), "--attributes", other.toString(), "-o", "json");
+        CliRun second = run("images", "create", "--app", app.toString(), "--attributes", other.toString(), "-o", "json");
         assertThat(second.exit()).as(second.err()).isZero();
-        Run denied = run("tasks", "deny", second.json().path("pending_task_id").asString(), "--comment", "not ours", "-o", "json");
+        CliRun denied = run("tasks", "deny", second.json().path("pending_task_id").asString(), "--comment", "not ours", "-o", "json");
         assertThat(denied.exit()).isZero();
         assertThat(denied.json().at("/status/status").asString()).isEqualTo("DENIED");
 
         Path document = vector("nitro/evervault-2022-10-13-nondebug.cbor");
-        Run beforeApproval = run("explain", "--platform", "NITRO", "--evidence", document.toString(), "--at", "2022-10-13T10:00:00Z");
+        CliRun beforeApproval = run("explain", "--platform", "NITRO", "--evidence", document.toString(), "--at", "2022-10-13T10:00:00Z");
         assertThat(beforeApproval.exit()).as("not approved yet").isEqualTo(ExitCode.CHECK_FAILED);
         assertThat(beforeApproval.out()).contains("NOT_APPROVED");
 
         assertThat(run("tasks", "approve", task, "--comment", "reviewed").exit()).isZero();
-        Run accepted = run("explain", "--platform", "NITRO", "--evidence", document.toString(), "--at", "1665655200", "-o", "json");
+        CliRun accepted = run("explain", "--platform", "NITRO", "--evidence", document.toString(), "--at", "1665655200", "-o", "json");
         assertThat(accepted.exit()).isZero();
         assertThat(accepted.json().at("/decision/build_id").asString()).isEqualTo(created.json().path("build_id").asString());
 
         assertThat(run("certs", "list", "-o", "json").json().path("items")).isEmpty();
-        Run audit = run("audit", "verify");
+        CliRun audit = run("audit", "verify");
         assertThat(audit.exit()).isZero();
         assertThat(audit.out()).contains("true");
         assertThat(run("logout").out()).contains("logged out");
@@ -116,13 +102,13 @@ class CliTest extends ApiTest {
         assertThat(run("tasks", "approve").exit()).as("missing TASK-ID").isEqualTo(ExitCode.USAGE);
 
         login("operator-password");
-        Run unknown = run("certs", "revoke", UUID.randomUUID().toString());
+        CliRun unknown = run("certs", "revoke", UUID.randomUUID().toString());
         assertThat(unknown.exit()).isEqualTo(ExitCode.REFUSED);
         assertThat(unknown.err()).contains("404");
         byte[] tampered = Files.readAllBytes(vector("nitro/negative/fortanix-tampered-signature.cbor"));
         Path file = files.resolve("tampered.cbor");
         Files.write(file, tampered);
-        Run refused = run("explain", "--platform", "NITRO", "--evidence", file.toString(), "--at", "2021-09-09T11:00:00Z");
+        CliRun refused = run("explain", "--platform", "NITRO", "--evidence", file.toString(), "--at", "2021-09-09T11:00:00Z");
         assertThat(refused.exit()).isEqualTo(ExitCode.CHECK_FAILED);
         assertThat(refused.out()).contains("not verified: SIGNATURE");
     }
@@ -131,7 +117,7 @@ class CliTest extends ApiTest {
     void anSgxImageFromItsSigstructAndARevokedCertificate() throws Exception {
         login("operator-password");
         UUID sgx = Fixtures.createApp(api, "EDP-SGX");
-        Run image = run("images", "create", "--app", sgx.toString(), "--sigstruct", vector("sigstruct/intel-pce-1.25.100.1.sigstruct.bin").toString(),
+        CliRun image = run("images", "create", "--app", sgx.toString(), "--sigstruct", vector("sigstruct/intel-pce-1.25.100.1.sigstruct.bin").toString(),
                 "-o", "json");
         assertThat(image.exit()).as(image.err()).isZero();
         assertThat(image.json().at("/enclave_info/mrenclave").asString())
@@ -151,7 +137,7 @@ class CliTest extends ApiTest {
                 .text("certificate_id");
         assertThat(run("certs", "list").out()).contains(certificate, "revoked.example.com");
 
-        Run revoked = run("certs", "revoke", certificate, "--reason", "key compromise", "-o", "json");
+        CliRun revoked = run("certs", "revoke", certificate, "--reason", "key compromise", "-o", "json");
 
         assertThat(revoked.exit()).as(revoked.err()).isZero();
         assertThat(revoked.json().path("revoked_at").asLong()).isPositive();
@@ -168,7 +154,7 @@ class CliTest extends ApiTest {
         Files.write(vcek, psp.vcek().getEncoded());
         login("operator-password");
 
-        Run r = run("explain", "--platform", "SEV_SNP", "--evidence", report.toString(), "--vcek", vcek.toString(), "-o", "json");
+        CliRun r = run("explain", "--platform", "SEV_SNP", "--evidence", report.toString(), "--vcek", vcek.toString(), "-o", "json");
 
         assertThat(r.exit()).isEqualTo(ExitCode.CHECK_FAILED);
         assertThat(r.json().path("verified").asBoolean()).isFalse();
@@ -183,7 +169,7 @@ class CliTest extends ApiTest {
                 List.of("simulate", "init"), List.of("simulate", "snp"), List.of("simulate", "nitro"))) {
             List<String> args = new ArrayList<>(command);
             args.add("--help");
-            Run help = run(args.toArray(String[]::new));
+            CliRun help = run(args.toArray(String[]::new));
             assertThat(help.exit()).as(String.join(" ", args)).isZero();
             assertThat(help.out()).startsWith("Usage: openccm");
         }
@@ -205,27 +191,15 @@ class CliTest extends ApiTest {
         }
     }
 
-    private Run login(String password) {
+    private CliRun login(String password) {
         return runWithInput(password + "\n", "--server", api.base(), "login", "--email", email, "--password-stdin");
     }
 
-    Run run(String... args) {
-        return runWithInput("", args);
+    private CliRun run(String... args) {
+        return CliRun.run(config, "", args);
     }
 
-    private Run runWithInput(String input, String... args) {
-        InputStream stdin = System.in;
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        List<String> all = new ArrayList<>(List.of(args));
-        all.add("--config-dir");
-        all.add(config.toString());
-        try {
-            System.setIn(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)));
-            int exit = OpenCcm.run(all.toArray(String[]::new), new PrintWriter(out), new PrintWriter(err));
-            return new Run(exit, out.toString(), err.toString());
-        } finally {
-            System.setIn(stdin);
-        }
+    private CliRun runWithInput(String input, String... args) {
+        return CliRun.run(config, input, args);
     }
 }

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,7 +54,7 @@ class SimulationTest extends ApiTest {
     private static Path simulation() {
         try {
             Path dir = Files.createTempDirectory("openccm-simulation");
-            Run init = run(dir, "simulate", "init", "--dir", dir.toString());
+            CliRun init = run(dir, "simulate", "init", "--dir", dir.toString());
             if (init.exit() != 0) {
                 throw new IllegalStateException(init.err());
             }
@@ -105,7 +103,7 @@ class SimulationTest extends ApiTest {
         String simulate = "'" + javaBinary() + "' -cp '" + System.getProperty("java.class.path") + "' " + OpenCcm.class.getName()
                 + " simulate nitro --dir '" + SIMULATION + "' --pcr0 " + PCRS.get(0) + " --pcr1 " + PCRS.get(1) + " --pcr2 " + PCRS.get(2);
 
-        Run r = agent("NITRO", "sim-nitro-1", "--evidence-command", simulate);
+        CliRun r = agent("NITRO", "sim-nitro-1", "--evidence-command", simulate);
 
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(leaf().getSubjectAlternativeNames()).containsExactly(List.of(2, "sim-nitro.example.com"));
@@ -116,7 +114,7 @@ class SimulationTest extends ApiTest {
     void aSimulatedSevSnpGuestGetsACertificateFromConfigfsTsm() throws Exception {
         startPsp(MEASUREMENT);
 
-        Run r = agent("SEV_SNP", "sim-snp-1", "--tsm-dir", dir.resolve("tsm").toString());
+        CliRun r = agent("SEV_SNP", "sim-snp-1", "--tsm-dir", dir.resolve("tsm").toString());
 
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(leaf().getSubjectAlternativeNames()).containsExactly(List.of(2, "sim-snp.example.com"));
@@ -131,13 +129,13 @@ class SimulationTest extends ApiTest {
     @Test
     void anUnapprovedMeasurementOrARevokedTokenFailsWithTheServersReason() {
         startPsp(Fixtures.hex(48, 109));
-        Run unapproved = agent("SEV_SNP", "sim-snp-2", "--tsm-dir", dir.resolve("tsm").toString());
+        CliRun unapproved = agent("SEV_SNP", "sim-snp-2", "--tsm-dir", dir.resolve("tsm").toString());
         assertThat(unapproved.exit()).isEqualTo(ExitCode.CHECK_FAILED);
         assertThat(unapproved.err()).contains("NO_MATCH");
 
         String tokenId = api.get("/v1/zones/" + zone + "/tokens").expect(200).body().at("/items/0/token_id").asString();
         api.delete("/v1/zones/" + zone + "/tokens/" + tokenId).expect(200);
-        Run revoked = agent("SEV_SNP", "sim-snp-3", "--tsm-dir", dir.resolve("tsm").toString());
+        CliRun revoked = agent("SEV_SNP", "sim-snp-3", "--tsm-dir", dir.resolve("tsm").toString());
         assertThat(revoked.exit()).isEqualTo(ExitCode.REFUSED);
         assertThat(revoked.err()).contains("401");
     }
@@ -151,7 +149,7 @@ class SimulationTest extends ApiTest {
         Path vcek = dir.resolve("vcek.der");
         Files.write(vcek, simulated.vcek().getEncoded());
 
-        Run replayed = agent("SEV_SNP", "sim-snp-4", "--evidence-command", "cat '" + old + "'", "--vcek", vcek.toString());
+        CliRun replayed = agent("SEV_SNP", "sim-snp-4", "--evidence-command", "cat '" + old + "'", "--vcek", vcek.toString());
 
         assertThat(replayed.exit()).isEqualTo(ExitCode.CHECK_FAILED);
         assertThat(replayed.err()).contains("BINDING");
@@ -162,7 +160,7 @@ class SimulationTest extends ApiTest {
         psp = Thread.ofVirtual().start(() -> simulated.serve(dir.resolve("tsm"), running::get));
     }
 
-    private Run agent(String platform, String node, String... source) {
+    private CliRun agent(String platform, String node, String... source) {
         List<String> args = new ArrayList<>(List.of("--server", api.base(), "agent", "--platform", platform, "--once", "--join-token", token,
                 "--node-name", node, "--key-path", dir.resolve("key.pem").toString(), "--cert-path", dir.resolve("cert.pem").toString()));
         args.addAll(List.of(source));
@@ -184,15 +182,7 @@ class SimulationTest extends ApiTest {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    record Run(int exit, String out, String err) {}
-
-    private static Run run(Path configDir, String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        List<String> all = new ArrayList<>(List.of(args));
-        all.add("--config-dir");
-        all.add(configDir.resolve("config-" + UUID.randomUUID()).toString());
-        int exit = OpenCcm.run(all.toArray(String[]::new), new PrintWriter(out), new PrintWriter(err));
-        return new Run(exit, out.toString(), err.toString());
+    private static CliRun run(Path dir, String... args) {
+        return CliRun.run(dir.resolve("config-" + UUID.randomUUID()), "", args);
     }
 }
