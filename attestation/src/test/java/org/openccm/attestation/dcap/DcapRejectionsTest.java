@@ -106,7 +106,7 @@ class DcapRejectionsTest {
     @Test
     void certificationDataWithoutThePckChainIsRefused() {
         byte[] q = bytes(SGX_QUOTE);
-        q[certTypeOffset(q)] = 3; // PCK certificate chain (5) -> encrypted PPID (3)
+        q[MintedIntel.certTypeOffset(q)] = 3; // PCK certificate chain (5) -> encrypted PPID (3)
         assertRejected(() -> VERIFIER.verify(q, collateral(SGX_COLLATERAL), JULY_2025), Reason.CHAIN, "quote.certification_data",
                 "type 3 does not carry the PCK certificate chain (5)");
     }
@@ -114,11 +114,11 @@ class DcapRejectionsTest {
     @Test
     void aPckChainWithoutItsRootIsRefused() {
         byte[] q = bytes(SGX_QUOTE);
-        String pem = new String(q, certTypeOffset(q) + 6, q.length - certTypeOffset(q) - 6, StandardCharsets.ISO_8859_1);
+        String pem = new String(q, MintedIntel.certTypeOffset(q) + 6, q.length - MintedIntel.certTypeOffset(q) - 6, StandardCharsets.ISO_8859_1);
         int root = pem.lastIndexOf("-----BEGIN CERTIFICATE-----");
         int end = pem.lastIndexOf("-----END CERTIFICATE-----") + "-----END CERTIFICATE-----".length();
         byte[] blank = " ".repeat(end - root).getBytes(StandardCharsets.ISO_8859_1);
-        System.arraycopy(blank, 0, q, certTypeOffset(q) + 6 + root, blank.length);
+        System.arraycopy(blank, 0, q, MintedIntel.certTypeOffset(q) + 6 + root, blank.length);
 
         assertRejected(() -> VERIFIER.verify(q, collateral(SGX_COLLATERAL), JULY_2025), Reason.CHAIN, "PCK",
                 "the chain has 2 certificates, not PCK, CA and root");
@@ -271,7 +271,7 @@ class DcapRejectionsTest {
 
     @Test
     void theResignedSampleVerifiesUnderTheTestRoot() throws Exception {
-        TestIntel intel = new TestIntel(RejectionSupport.ec("secp256r1"));
+        MintedIntel intel = new MintedIntel(RejectionSupport.ec("secp256r1"));
         DcapAttestation a = intel.verifier().verify(intel.quote(), intel.collateral(UnaryOperator.identity(), UnaryOperator.identity()), JULY_2025);
         assertThat(a.tcbStatus()).isEqualTo("ConfigurationAndSWHardeningNeeded");
         assertThat(a.qeTcbStatus()).isEqualTo("UpToDate");
@@ -279,7 +279,7 @@ class DcapRejectionsTest {
 
     @Test
     void aQuotingEnclaveOfAnotherSignerIsRefused() throws Exception {
-        TestIntel intel = new TestIntel(RejectionSupport.ec("secp256r1"));
+        MintedIntel intel = new MintedIntel(RejectionSupport.ec("secp256r1"));
         DcapCollateral c = intel.collateral(UnaryOperator.identity(), qe -> qe.put("mrsigner", "00".repeat(32)));
         assertRejected(() -> intel.verifier().verify(intel.quote(), c, JULY_2025), Reason.MEASUREMENT, "quote.qe_report",
                 "the quoting enclave is not Intel's (MRSIGNER or ISVPRODID)");
@@ -287,7 +287,7 @@ class DcapRejectionsTest {
 
     @Test
     void aQuotingEnclaveWithOtherMiscselectIsRefused() throws Exception {
-        TestIntel intel = new TestIntel(RejectionSupport.ec("secp256r1"));
+        MintedIntel intel = new MintedIntel(RejectionSupport.ec("secp256r1"));
         DcapCollateral c = intel.collateral(UnaryOperator.identity(), qe -> qe.put("miscselect", "00000001"));
         assertRejected(() -> intel.verifier().verify(intel.quote(), c, JULY_2025), Reason.MEASUREMENT, "quote.qe_report",
                 "the quoting enclave's MISCSELECT or ATTRIBUTES do not match its identity");
@@ -295,7 +295,7 @@ class DcapRejectionsTest {
 
     @Test
     void aQuotingEnclaveBelowEveryLevelIsRefused() throws Exception {
-        TestIntel intel = new TestIntel(RejectionSupport.ec("secp256r1"));
+        MintedIntel intel = new MintedIntel(RejectionSupport.ec("secp256r1"));
         DcapCollateral c = intel.collateral(UnaryOperator.identity(), qe -> {
             qe.path("tcbLevels").forEach(level -> ((ObjectNode) level.path("tcb")).put("isvsvn", 99));
             return qe;
@@ -306,7 +306,7 @@ class DcapRejectionsTest {
 
     @Test
     void aRevokedPckIsRefused() throws Exception {
-        TestIntel intel = new TestIntel(RejectionSupport.ec("secp256r1"));
+        MintedIntel intel = new MintedIntel(RejectionSupport.ec("secp256r1"));
         intel.revokedPcks = new BigInteger[] {intel.pck.getSerialNumber()};
         DcapCollateral c = intel.collateral(UnaryOperator.identity(), UnaryOperator.identity());
         assertRejected(() -> intel.verifier().verify(intel.quote(), c, JULY_2025), Reason.CHAIN, "PCK",
@@ -315,7 +315,7 @@ class DcapRejectionsTest {
 
     @Test
     void aRevokedPckCaIsRefused() throws Exception {
-        TestIntel intel = new TestIntel(RejectionSupport.ec("secp256r1"));
+        MintedIntel intel = new MintedIntel(RejectionSupport.ec("secp256r1"));
         intel.revokedCas = new BigInteger[] {intel.pckCa.getSerialNumber()};
         DcapCollateral c = intel.collateral(UnaryOperator.identity(), UnaryOperator.identity());
         assertRejected(() -> intel.verifier().verify(intel.quote(), c, JULY_2025), Reason.CHAIN, "PCK CA", "is revoked");
@@ -323,7 +323,7 @@ class DcapRejectionsTest {
 
     @Test
     void tcbInfoWithoutAReadableIssueDateIsRefused() throws Exception {
-        TestIntel intel = new TestIntel(RejectionSupport.ec("secp256r1"));
+        MintedIntel intel = new MintedIntel(RejectionSupport.ec("secp256r1"));
         DcapCollateral c = intel.collateral(tcb -> tcb.put("issueDate", "19 June 2025"), UnaryOperator.identity());
         assertRejected(() -> intel.verifier().verify(intel.quote(), c, JULY_2025), Reason.MALFORMED, "collateral.tcb_info",
                 "has no readable issueDate/nextUpdate");
@@ -331,7 +331,7 @@ class DcapRejectionsTest {
 
     @Test
     void aPckWhoseKeyIsNotEcIsRefused() throws Exception {
-        TestIntel intel = new TestIntel(RejectionSupport.rsa());
+        MintedIntel intel = new MintedIntel(RejectionSupport.rsa());
         DcapCollateral c = intel.collateral(UnaryOperator.identity(), UnaryOperator.identity());
         assertRejected(() -> intel.verifier().verify(intel.quote(), c, JULY_2025), Reason.SIGNATURE, "quote.qe_report_signature",
                 "the quoting enclave's report is not signed by the PCK (");
@@ -341,12 +341,6 @@ class DcapRejectionsTest {
 
     private static byte[] bytes(String vector) {
         return TestVectors.bytes(vector);
-    }
-
-    /** Where the v3 quote's certification data type is: after the QE authentication data. */
-    private static int certTypeOffset(byte[] q) {
-        int authLength = ByteBuffer.wrap(q, AUTH_LENGTH, 2).order(ByteOrder.LITTLE_ENDIAN).getShort() & 0xffff;
-        return AUTH_LENGTH + 2 + authLength;
     }
 
     private static ObjectNode json(String vector) {
@@ -385,104 +379,4 @@ class DcapRejectionsTest {
                 Instant.parse("2025-01-01T00:00:00Z"), Instant.parse("2026-01-01T00:00:00Z"), RejectionSupport.ext(PckExtension.OID, value));
     }
 
-    private static String pem(X509Certificate... certs) throws Exception {
-        StringBuilder out = new StringBuilder();
-        for (X509Certificate c : certs) {
-            out.append("-----BEGIN CERTIFICATE-----\n")
-                    .append(Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(c.getEncoded()))
-                    .append("\n-----END CERTIFICATE-----\n");
-        }
-        return out.toString();
-    }
-
-    private static byte[] signP1363(PrivateKey key, byte[] data) throws Exception {
-        Signature s = Signature.getInstance("SHA256withECDSAinP1363Format");
-        s.initSign(key);
-        s.update(data);
-        return s.sign();
-    }
-
-    /**
-     * A minted Intel: root, PCK CA, PCK (with the real PCK's SGX extension) and TCB signing certificates; the real
-     * SGX quote re-signed (a new attestation key, certified by the QE report, signed by the PCK) and the real
-     * collateral re-signed, optionally changed.
-     */
-    private static final class TestIntel {
-        final Instant from = Instant.parse("2025-01-01T00:00:00Z");
-        final Instant to = Instant.parse("2026-01-01T00:00:00Z");
-        final KeyPair rootKey = RejectionSupport.ec("secp256r1");
-        final KeyPair caKey = RejectionSupport.ec("secp256r1");
-        final KeyPair signingKey = RejectionSupport.ec("secp256r1");
-        final KeyPair pckKey;
-        final X509Certificate root = RejectionSupport.ca("CN=Test SGX Root CA", rootKey.getPublic(), "CN=Test SGX Root CA", rootKey.getPrivate(), from, to);
-        final X509Certificate pckCa = RejectionSupport.ca("CN=Test SGX PCK Processor CA", caKey.getPublic(), "CN=Test SGX Root CA", rootKey.getPrivate(), from, to);
-        final X509Certificate tcbSigning = RejectionSupport.leaf("CN=Test SGX TCB Signing", signingKey.getPublic(), "CN=Test SGX Root CA", rootKey.getPrivate(), from, to);
-        final X509Certificate pck;
-        BigInteger[] revokedPcks = {};
-        BigInteger[] revokedCas = {};
-
-        TestIntel(KeyPair pckKey) throws Exception {
-            this.pckKey = pckKey;
-            X509Certificate real = CertificateChains.parseAll("PCK", DcapQuote.parse(bytes(SGX_QUOTE)).certificationData()).getFirst();
-            pck = RejectionSupport.leaf("CN=Test SGX PCK Certificate", pckKey.getPublic(), "CN=Test SGX PCK Processor CA", caKey.getPrivate(), from, to,
-                    RejectionSupport.ext(PckExtension.OID, Der.extension(real, PckExtension.OID)));
-        }
-
-        DcapVerifier verifier() {
-            return new DcapVerifier(root);
-        }
-
-        byte[] quote() throws Exception {
-            byte[] q = bytes(SGX_QUOTE);
-            int certType = certTypeOffset(q);
-            byte[] chain = pem(pck, pckCa, root).getBytes(StandardCharsets.US_ASCII);
-            byte[] out = Arrays.copyOf(q, certType + 6 + chain.length);
-            ByteBuffer le = ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN);
-            le.putShort(certType, (short) 5).putInt(certType + 2, chain.length);
-            System.arraycopy(chain, 0, out, certType + 6, chain.length);
-            le.putInt(432, out.length - 436);
-
-            KeyPair attestation = RejectionSupport.ec("secp256r1");
-            var w = ((ECPublicKey) attestation.getPublic()).getW();
-            byte[] key = new byte[64];
-            byte[] x = w.getAffineX().toByteArray();
-            byte[] y = w.getAffineY().toByteArray();
-            System.arraycopy(x, Math.max(0, x.length - 32), key, 32 - Math.min(32, x.length), Math.min(32, x.length));
-            System.arraycopy(y, Math.max(0, y.length - 32), key, 64 - Math.min(32, y.length), Math.min(32, y.length));
-            System.arraycopy(key, 0, out, 500, 64);
-            byte[] auth = Arrays.copyOfRange(out, AUTH_LENGTH + 2, certType);
-            byte[] binding = MessageDigest.getInstance("SHA-256").digest(concat(key, auth));
-            Arrays.fill(out, 564 + 320, 564 + 384, (byte) 0);
-            System.arraycopy(binding, 0, out, 564 + 320, 32);
-            if (pckKey.getPrivate().getAlgorithm().equals("EC")) {
-                System.arraycopy(signP1363(pckKey.getPrivate(), Arrays.copyOfRange(out, 564, 948)), 0, out, 948, 64);
-            }
-            System.arraycopy(signP1363(attestation.getPrivate(), Arrays.copyOfRange(out, 0, 432)), 0, out, 436, 64);
-            return out;
-        }
-
-        DcapCollateral collateral(UnaryOperator<ObjectNode> tcbInfo, UnaryOperator<ObjectNode> qeIdentity) throws Exception {
-            DcapCollateral real = DcapRejectionsTest.collateral(SGX_COLLATERAL);
-            String tcb = tcbInfo.apply((ObjectNode) JSON.readTree(real.tcbInfo())).toString();
-            String qe = qeIdentity.apply((ObjectNode) JSON.readTree(real.qeIdentity())).toString();
-            ObjectNode c = JSON.createObjectNode();
-            c.put("tcb_info", tcb);
-            c.put("tcb_info_signature", HEX.formatHex(signP1363(signingKey.getPrivate(), tcb.getBytes(StandardCharsets.UTF_8))));
-            c.put("tcb_info_issuer_chain", pem(tcbSigning, root));
-            c.put("qe_identity", qe);
-            c.put("qe_identity_signature", HEX.formatHex(signP1363(signingKey.getPrivate(), qe.getBytes(StandardCharsets.UTF_8))));
-            c.put("qe_identity_issuer_chain", pem(tcbSigning, root));
-            X509CRL pckCrl = RejectionSupport.crl(pckCa, caKey.getPrivate(), from, to, revokedPcks);
-            X509CRL rootCrl = RejectionSupport.crl(root, rootKey.getPrivate(), from, to, revokedCas);
-            c.put("pck_crl", HEX.formatHex(pckCrl.getEncoded()));
-            c.put("root_ca_crl", HEX.formatHex(rootCrl.getEncoded()));
-            return parse(c);
-        }
-
-        private static byte[] concat(byte[] a, byte[] b) {
-            byte[] out = Arrays.copyOf(a, a.length + b.length);
-            System.arraycopy(b, 0, out, a.length, b.length);
-            return out;
-        }
-    }
 }

@@ -2,6 +2,7 @@
 package org.openccm.server.collateral;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -13,6 +14,8 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.security.cert.CertificateFactory;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
@@ -26,6 +29,13 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.openccm.attestation.Evidence;
+import org.openccm.attestation.EvidenceRejected;
+import org.openccm.attestation.VerificationContext;
+import org.openccm.attestation.VerifiedEvidence;
+import org.openccm.attestation.dcap.MintedIntel;
+import org.openccm.attestation.dcap.TcbPolicy;
+import org.openccm.attestation.sgx.SgxVerifier;
 import org.openccm.server.Api;
 import org.openccm.server.ApiTest;
 import org.openccm.server.TestFiles;
@@ -50,6 +60,9 @@ class CollateralFetchTest extends ApiTest {
 
     @Autowired
     private CollateralRefresher refresher;
+
+    @Autowired
+    private CollateralStore store;
 
     @DynamicPropertySource
     static void vendorServices(DynamicPropertyRegistry registry) {
@@ -76,6 +89,8 @@ class CollateralFetchTest extends ApiTest {
     @AfterEach
     void up() {
         VENDOR.down.set(false);
+        VENDOR.minted.set(null);
+        jdbc.sql("DELETE FROM collateral_items").update();
     }
 
     @Test
@@ -144,6 +159,31 @@ class CollateralFetchTest extends ApiTest {
         assertThat(e.path("verified").asBoolean()).isFalse();
         assertThat(e.path("field").asString()).isEqualTo("collateral.pck_crl");
         assertThat(e.path("detail").asString()).contains("fail-closed");
+    }
+
+    @Test
+    void aPckCrlFromPcsThatListsThePckMakesTheQuoteFail() throws Exception {
+        // No Intel-signed CRL lists a sample's PCK: a minted Intel (the real quote and collateral re-signed) stands in
+        // for PCS, and the verifier trusts its root, as it would Intel's.
+        MintedIntel intel = new MintedIntel();
+        VENDOR.minted.set(intel);
+        SgxVerifier sgx = new SgxVerifier(intel.verifier(), new TcbPolicy(List.of("UpToDate", "ConfigurationAndSWHardeningNeeded")));
+        VendorCollateral pcs = new VendorCollateral(store, Clock.systemUTC(), VENDOR.url(""), VENDOR.url("/IntelSGXRootCA.der"), "off", Duration.ZERO);
+        VerificationContext context = VerificationContext.at(Instant.parse("2025-07-01T00:00:00Z")).collateral(pcs);
+        Evidence quote = new Evidence(intel.quote(), null, null);
+
+        VerifiedEvidence good = sgx.verify(quote, context);
+        jdbc.sql("DELETE FROM collateral_items").update();
+        intel.revokedPcks = new java.math.BigInteger[] {intel.pck.getSerialNumber()};
+
+        assertThat(good.measurement().describe().toString()).contains("ConfigurationAndSWHardeningNeeded");
+        assertThat(VENDOR.requests("/sgx/certification/v4/pckcrl?ca=processor&encoding=der")).isEqualTo(1);
+        assertThatThrownBy(() -> sgx.verify(quote, context)).isInstanceOfSatisfying(EvidenceRejected.class, e -> {
+            assertThat(e.reason()).isEqualTo(EvidenceRejected.Reason.CHAIN);
+            assertThat(e.field()).isEqualTo("PCK");
+            assertThat(e.getMessage()).contains("is revoked (serial " + intel.pck.getSerialNumber().toString(16) + ")");
+        });
+        assertThat(VENDOR.requests("/sgx/certification/v4/pckcrl?ca=processor&encoding=der")).as("fetched again, now listing the PCK").isEqualTo(2);
     }
 
     @Test
@@ -256,6 +296,8 @@ class CollateralFetchTest extends ApiTest {
         final AtomicBoolean down = new AtomicBoolean();
         final AtomicBoolean noPckCrl = new AtomicBoolean();
         final AtomicReference<String> rootCrl = new AtomicReference<>();
+        /** When set, PCS answers for FMSPC 00A067110000 come from this minted Intel. */
+        final AtomicReference<MintedIntel> minted = new AtomicReference<>();
         final AtomicInteger kdsTooManyRequests = new AtomicInteger();
         final AtomicInteger kdsRequests = new AtomicInteger();
         final AtomicReference<String> lastKdsQuery = new AtomicReference<>();
@@ -286,6 +328,9 @@ class CollateralFetchTest extends ApiTest {
             counts.computeIfAbsent(path + (query == null ? "" : "?" + query), k -> new AtomicInteger()).incrementAndGet();
             if (down.get()) {
                 send(x, 503, new byte[0]);
+                return;
+            }
+            if (minted.get() != null && mintedIntel(x, path, minted.get())) {
                 return;
             }
             String phala = "sgx-dcap/collateral-phala-sgx-2025-06/";
@@ -324,6 +369,38 @@ class CollateralFetchTest extends ApiTest {
                     }
                 }
             }
+        }
+
+        private boolean mintedIntel(HttpExchange x, String path, MintedIntel intel) throws IOException {
+            try {
+                switch (path) {
+                    case "/sgx/certification/v4/tcb" -> {
+                        header(x, "TCB-Info-Issuer-Chain", intel.tcbIssuerChain());
+                        send(x, 200, intel.pcsTcbInfo().getBytes(StandardCharsets.UTF_8));
+                    }
+                    case "/sgx/certification/v4/qe/identity" -> {
+                        header(x, "SGX-Enclave-Identity-Issuer-Chain", intel.tcbIssuerChain());
+                        send(x, 200, intel.pcsQeIdentity().getBytes(StandardCharsets.UTF_8));
+                    }
+                    case "/sgx/certification/v4/pckcrl" -> {
+                        header(x, "SGX-PCK-CRL-Issuer-Chain", intel.pckCrlIssuerChain());
+                        send(x, 200, intel.pckCrl().getEncoded());
+                    }
+                    case "/IntelSGXRootCA.der" -> send(x, 200, intel.rootCrl().getEncoded());
+                    default -> {
+                        return false;
+                    }
+                }
+                return true;
+            } catch (IOException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IOException(e);
+            }
+        }
+
+        private static void header(HttpExchange x, String name, String pem) {
+            x.getResponseHeaders().add(name, URLEncoder.encode(pem, StandardCharsets.UTF_8));
         }
 
         private void signed(HttpExchange x, boolean known, String body, String header, String chain) throws IOException {
