@@ -44,7 +44,7 @@ public class CollateralRefresher {
     public int refreshDue() {
         Instant horizon = clock.instant().plus(ahead);
         int refreshed = 0;
-        for (Item item : store.all()) {
+        for (Item item : store.newest()) {
             if (item.nextUpdate().isBefore(horizon) && collateral.refresh(item)) {
                 refreshed++;
             }

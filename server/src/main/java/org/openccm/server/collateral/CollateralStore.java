@@ -4,36 +4,56 @@ package org.openccm.server.collateral;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
-/** The collateral cache in PostgreSQL: one row per item key, replaced when a newer item is fetched. */
+/**
+ * The collateral cache in PostgreSQL: per item key, the newest {@link #VERSIONS_KEPT} versions (by the start of their
+ * validity), so that evidence verified at an earlier instant finds the version current then.
+ */
 @Repository
 public class CollateralStore {
+    static final int VERSIONS_KEPT = 5;
     private final JdbcClient jdbc;
 
     CollateralStore(JdbcClient jdbc) {
         this.jdbc = jdbc;
     }
 
-    Optional<Item> find(String key) {
-        return jdbc.sql("SELECT * FROM collateral_items WHERE key = ?").param(key).query(CollateralStore::item).optional();
+    /** The newest version of this item already valid at {@code at}; else (none is yet) the oldest version kept. */
+    Optional<Item> find(String key, Instant at) {
+        return jdbc.sql("SELECT * FROM collateral_items WHERE key = ?"
+                        + " ORDER BY valid_from <= ? DESC, CASE WHEN valid_from <= ? THEN valid_from END DESC, valid_from LIMIT 1")
+                .params(key, Timestamp.from(at), Timestamp.from(at))
+                .query(CollateralStore::item)
+                .optional();
     }
 
     void put(Item item) {
         jdbc.sql("INSERT INTO collateral_items (key, vendor, kind, source, body, issuer_chain, valid_from, next_update, fetched_at)"
-                        + " VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT (key) DO UPDATE SET vendor = excluded.vendor, kind = excluded.kind,"
+                        + " VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT (key, valid_from) DO UPDATE SET vendor = excluded.vendor, kind = excluded.kind,"
                         + " source = excluded.source, body = excluded.body, issuer_chain = excluded.issuer_chain,"
-                        + " valid_from = excluded.valid_from, next_update = excluded.next_update, fetched_at = excluded.fetched_at")
+                        + " next_update = excluded.next_update, fetched_at = excluded.fetched_at")
                 .params(item.key(), item.vendor(), item.kind(), item.source(), item.body(), item.issuerChain(),
                         Timestamp.from(item.validFrom()), Timestamp.from(item.nextUpdate()), Timestamp.from(item.fetchedAt()))
                 .update();
+        jdbc.sql("DELETE FROM collateral_items WHERE key = ? AND valid_from < ALL (SELECT valid_from FROM collateral_items WHERE key = ?"
+                        + " ORDER BY valid_from DESC LIMIT " + VERSIONS_KEPT + ")")
+                .params(item.key(), item.key())
+                .update();
     }
 
+    /** Every version kept, for the listing and the bundle. */
     List<Item> all() {
-        return jdbc.sql("SELECT * FROM collateral_items ORDER BY key").query(CollateralStore::item).list();
+        return jdbc.sql("SELECT * FROM collateral_items ORDER BY key, valid_from").query(CollateralStore::item).list();
+    }
+
+    /** The newest version of each item: what the refresher keeps current. */
+    List<Item> newest() {
+        return jdbc.sql("SELECT DISTINCT ON (key) * FROM collateral_items ORDER BY key, valid_from DESC").query(CollateralStore::item).list();
     }
 
     /** The VCEKs kept by chip and TCB: (chip id hex, reported TCB, DER, when). */

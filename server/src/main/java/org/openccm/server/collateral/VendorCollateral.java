@@ -149,7 +149,7 @@ public class VendorCollateral implements CollateralSource {
     }
 
     private Optional<Item> item(String key, Instant now, Fetch fetch) {
-        Optional<Item> cached = store.find(key);
+        Optional<Item> cached = store.find(key, now);
         if (cached.isPresent() && cached.get().currentAt(now)) {
             return cached;
         }
@@ -159,7 +159,8 @@ public class VendorCollateral implements CollateralSource {
         try {
             Optional<Item> fetched = fetch.get();
             fetched.ifPresent(store::put);
-            return fetched.isPresent() ? fetched : cached;
+            // The vendor's newest may not be current yet at an earlier verification instant: a kept version may be.
+            return fetched.isPresent() && (fetched.get().currentAt(now) || cached.isEmpty()) ? fetched : cached;
         } catch (VendorHttp.Unavailable | IllegalArgumentException e) {
             log.warn("Intel PCS: {}; using {}", e.getMessage(), cached.isPresent() ? "the cached item" : "nothing");
             return cached;

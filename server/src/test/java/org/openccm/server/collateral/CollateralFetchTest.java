@@ -225,6 +225,10 @@ class CollateralFetchTest extends ApiTest {
         VENDOR.rootCrl.set("sgx-dcap/collateral-phala-sgx-2025-06/root-ca-crl.der");
         assertThat(explain("SGX", "sgx-dcap/phala-sgx-v3-quote.bin", "2025-07-01T00:00:00Z").path("verified").asBoolean()).isTrue();
         assertThat(explain("SEV_SNP", "sev-snp/msft-tav-milan-aci-report.bin", "2026-03-01T00:00:00Z").path("verified").asBoolean()).isTrue();
+        // The TDX sample's instant predates the SGX root CRL: an earlier version of it is fetched and kept beside it.
+        VENDOR.rootCrl.set("tdx/collateral-00806f050000-2025-02/intel-root-ca-crl.der");
+        assertThat(explain("TDX", "tdx/automata-tdx-v4-quote-00806f050000.bin", "2025-03-01T00:00:00Z").path("verified").asBoolean()).isTrue();
+        assertThat(jdbc.sql("SELECT count(*) FROM collateral_items WHERE key = 'intel:root-ca-crl'").query(Integer.class).single()).isEqualTo(2);
         byte[] bundle = api.get("/v1/collateral/bundle").expect(200).raw().body().getBytes(StandardCharsets.UTF_8);
 
         try (var offline = org.springframework.boot.SpringApplication.run(org.openccm.server.OpenCcmServer.class, offlineServer())) {
@@ -245,10 +249,12 @@ class CollateralFetchTest extends ApiTest {
             assertThat(refused.text("field")).startsWith("bundle.items[0]").contains(item.path("key").asString());
 
             JsonNode imported = other.postRaw("/v1/collateral/bundle", "application/json", bundle).expect(200).body();
-            assertThat(imported.path("items").asInt()).isGreaterThanOrEqualTo(4);
+            assertThat(imported.path("items").asInt()).as("SGX, TDX: TCB info, QE identity, PCK CRL, root CRL").isEqualTo(8);
             assertThat(imported.path("vceks").asInt()).isGreaterThanOrEqualTo(1);
             assertThat(explainAt(other, "SGX", "sgx-dcap/phala-sgx-v3-quote.bin", "2025-07-01T00:00:00Z").path("verified").asBoolean()).isTrue();
             assertThat(explainAt(other, "SEV_SNP", "sev-snp/msft-tav-milan-aci-report.bin", "2026-03-01T00:00:00Z").path("verified").asBoolean())
+                    .isTrue();
+            assertThat(explainAt(other, "TDX", "tdx/automata-tdx-v4-quote-00806f050000.bin", "2025-03-01T00:00:00Z").path("verified").asBoolean())
                     .isTrue();
         }
     }
