@@ -5,11 +5,12 @@ import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.Optional;
 import org.openccm.attestation.dcap.DcapCollateral;
+import org.openccm.attestation.snp.AmdProduct;
 import org.openccm.attestation.snp.SnpReport;
 
 /**
  * Where a verifier gets the vendor collateral that evidence does not carry: Intel's TCB info, QE identity and CRLs
- * for a DCAP quote, AMD's VCEK for an SEV-SNP report. What is returned is still verified against the vendor roots,
+ * for a DCAP quote, AMD's VCEK and CRL for an SEV-SNP report. What is returned is still verified against the vendor roots,
  * so a source is trusted for availability only, never for correctness.
  */
 public interface CollateralSource {
@@ -22,6 +23,11 @@ public interface CollateralSource {
 
     /** The VCEK (DER or PEM) of the chip that signed this report, at its reported TCB. */
     Optional<byte[]> amdVcek(SnpReport report, Instant now) throws EvidenceRejected;
+
+    /** AMD's CRL (DER) for this product, as the KDS serves it at {@code /vcek/v1/{product}/crl}. */
+    default Optional<byte[]> amdCrl(AmdProduct product, Instant now) throws EvidenceRejected {
+        return Optional.empty();
+    }
 
     /** Told of a VCEK that verified a report, so that a source may keep it for the chip's next report. */
     default void verifiedVcek(byte[] chipId, long reportedTcb, X509Certificate vcek) {}

@@ -56,7 +56,8 @@ public final class AciVerifier implements EvidenceVerifier {
         boolean bound = context.checkBinding(a.snp().report().reportData(), "REPORT_DATA");
         UvmEndorsement uvm = a.uvm();
         return new VerifiedEvidence(
-                new Measurement.Aci(SnpVerifier.measurement(a.snp()), uvm.launchMeasurement(), uvm.guestSvn(), uvm.issuer()), bound);
+                new Measurement.Aci(SnpVerifier.measurement(a.snp()), uvm.launchMeasurement(), uvm.guestSvn(), uvm.issuer()), bound,
+                a.snp().collateralWarnings());
     }
 
     public AciAttestation verifyGroup(Evidence evidence, VerificationContext context) throws EvidenceRejected {

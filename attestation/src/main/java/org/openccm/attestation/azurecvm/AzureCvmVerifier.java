@@ -81,7 +81,7 @@ public final class AzureCvmVerifier implements EvidenceVerifier {
         }
         boolean bound = context.checkBinding(a.nonce(), "the vTPM quote's nonce");
         return new VerifiedEvidence(new Measurement.AzureCvm(a.pcrs(), Hex.of(a.nonce()), hardware), bound,
-                a.tdx() == null ? java.util.List.of() : a.tdx().collateralWarnings());
+                a.tdx() != null ? a.tdx().collateralWarnings() : a.snp() != null ? a.snp().collateralWarnings() : java.util.List.of());
     }
 
     /**

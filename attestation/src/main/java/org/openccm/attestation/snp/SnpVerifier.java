@@ -8,7 +8,14 @@ import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.Signature;
+import java.io.ByteArrayInputStream;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Optional;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
@@ -32,6 +39,10 @@ import org.openccm.attestation.x509.Der;
  *   <li>find the product (Milan, Genoa, Turin) from the signing certificate's productName extension;
  *   <li>check VCEK &larr; ASK &larr; ARK (or VLEK &larr; ASVK &larr; ARK), RSASSA-PSS, against that product's pinned AMD
  *       certificates, all valid at the context's instant;
+ *   <li>check AMD's CRL for the product (from the context's collateral source): signed by the ARK, current at the
+ *       instant (or within the grace, said in the warnings), and not listing the ASK/ASVK (the ARK's CRL can list only
+ *       what the ARK issued; VCEKs and VLEKs are not revoked one by one). A CRL
+ *       that cannot be had refuses the report when the verifier is fail-closed, else is reported in the warnings;
  *   <li>bind the certificate to the report: hwID equals CHIP_ID (VCEK only), and each SPL extension equals the
  *       component of REPORTED_TCB;
  *   <li>verify the ECDSA P-384/SHA-384 signature over bytes 0x000-0x29F;
@@ -44,17 +55,28 @@ public final class SnpVerifier implements EvidenceVerifier {
     private final Map<AmdProduct, AmdCertificates> roots;
     // Further certificate sets an operator trusts besides AMD's (a simulation's), chosen by the VCEK's issuer.
     private final Map<AmdProduct, List<AmdCertificates>> additional;
+    private final boolean revocationFailOpen;
 
     /** The AMD certificates of one product: ARK (root), ASK (signs VCEKs), ASVK (signs VLEKs). */
     public record AmdCertificates(X509Certificate ark, X509Certificate ask, X509Certificate asvk) {}
 
+    /** A verifier that reports, rather than refuses, a report whose CRL cannot be had (see {@link #failClosed()}). */
     public SnpVerifier(Map<AmdProduct, AmdCertificates> roots) {
-        this(roots, Map.of());
+        this(roots, Map.of(), true);
     }
 
-    private SnpVerifier(Map<AmdProduct, AmdCertificates> roots, Map<AmdProduct, List<AmdCertificates>> additional) {
+    private SnpVerifier(Map<AmdProduct, AmdCertificates> roots, Map<AmdProduct, List<AmdCertificates>> additional, boolean revocationFailOpen) {
         this.roots = Map.copyOf(roots);
         this.additional = Map.copyOf(additional);
+        this.revocationFailOpen = revocationFailOpen;
+    }
+
+    /**
+     * This verifier, refusing a report when AMD's CRL for its product cannot be obtained (the server's default; the
+     * library's is to verify and say so in the warnings, as evidence of a past instant often has no CRL left).
+     */
+    public SnpVerifier failClosed() {
+        return new SnpVerifier(roots, additional, false);
     }
 
     /** A verifier trusting the AMD certificates of Milan, Genoa and Turin shipped with OpenCCM. */
@@ -81,7 +103,7 @@ public final class SnpVerifier implements EvidenceVerifier {
         Map<AmdProduct, List<AmdCertificates>> more = new EnumMap<>(AmdProduct.class);
         more.putAll(additional);
         more.merge(product, List.of(extra), (a, b) -> java.util.stream.Stream.concat(a.stream(), b.stream()).toList());
-        return new SnpVerifier(roots, more);
+        return new SnpVerifier(roots, more, revocationFailOpen);
     }
 
     /** Sorts a product's PEM bundle by subject: ARK-<P>, SEV-<P> (ASK), SEV-VLEK-<P> (ASVK). */
@@ -128,7 +150,7 @@ public final class SnpVerifier implements EvidenceVerifier {
             context.collateral().verifiedVcek(parsed.chipId(), parsed.reportedTcb(), a.signingCertificate());
         }
         boolean bound = context.checkBinding(a.report().reportData(), "REPORT_DATA");
-        return new VerifiedEvidence(measurement(a), bound);
+        return new VerifiedEvidence(measurement(a), bound, a.collateralWarnings());
     }
 
     /** What a verified report measured, in the image API's terms. */
@@ -155,10 +177,11 @@ public final class SnpVerifier implements EvidenceVerifier {
         }
         X509Certificate cert = given.getFirst();
         AmdProduct product = product(cert, keyName);
-        AmdCertificates amd = additional.getOrDefault(product, List.of()).stream()
+        AmdCertificates simulated = additional.getOrDefault(product, List.of()).stream()
                 .filter(set -> issuedBy(cert, vlek ? set.asvk() : set.ask()))
                 .findFirst()
-                .orElse(roots.get(product));
+                .orElse(null);
+        AmdCertificates amd = simulated != null ? simulated : roots.get(product);
         if (amd == null) {
             throw new EvidenceRejected(Reason.WRONG_ROOT, keyName, "no AMD root is configured for " + product.kdsName());
         }
@@ -171,6 +194,8 @@ public final class SnpVerifier implements EvidenceVerifier {
                 List.of(keyName, vlek ? "ASVK" : "ASK", "ARK"),
                 List.of(amd.ark()),
                 context.now());
+        // A simulation's ARK publishes no CRL: only AMD's chains are checked for revocation.
+        List<String> warnings = simulated != null ? List.of() : revocation(product, amd, intermediate, keyName, context);
 
         TcbVersion reported = TcbVersion.decode(report.reportedTcb(), product);
         if (!vlek) {
@@ -182,7 +207,67 @@ public final class SnpVerifier implements EvidenceVerifier {
             throw new EvidenceRejected(
                     Reason.DEBUG, "POLICY", "the guest policy allows debugging (bit 19): its memory is not protected");
         }
-        return new SnpAttestation(report, product, vlek, reported, cert);
+        return new SnpAttestation(report, product, vlek, reported, cert, warnings);
+    }
+
+    private List<String> revocation(AmdProduct product, AmdCertificates amd, X509Certificate intermediate, String keyName,
+            VerificationContext context) throws EvidenceRejected {
+        String field = "collateral.amd_crl";
+        Optional<byte[]> der = context.collateral().amdCrl(product, context.now());
+        if (der.isEmpty()) {
+            if (!revocationFailOpen) {
+                throw new EvidenceRejected(Reason.CHAIN, field, "AMD's CRL for " + product.kdsName()
+                        + " could not be obtained, so revocation cannot be checked (revocation policy: fail-closed)");
+            }
+            return List.of("revocation not checked: " + field + " for " + product.kdsName() + " could not be obtained (revocation policy: fail-open)");
+        }
+        X509CRL crl = crl(der.get(), field);
+        List<String> warnings = new ArrayList<>();
+        checkCrl(crl, amd.ark(), field, context.now(), context.collateralGrace(), warnings);
+        if (crl.isRevoked(intermediate)) {
+            throw new EvidenceRejected(Reason.CHAIN, keyName.equals("VLEK") ? "ASVK" : "ASK",
+                    "is revoked by AMD (serial " + intermediate.getSerialNumber().toString(16) + ")");
+        }
+        return warnings;
+    }
+
+    /**
+     * Checks one of AMD's CRLs: issued and signed (RSASSA-PSS) by this ARK, current at {@code now} or, within
+     * {@code grace} past its nextUpdate, reported in {@code warnings}.
+     */
+    public static void checkCrl(X509CRL crl, X509Certificate ark, String field, Instant now, Duration grace, List<String> warnings)
+            throws EvidenceRejected {
+        if (!crl.getIssuerX500Principal().equals(ark.getSubjectX500Principal())) {
+            throw new EvidenceRejected(Reason.CHAIN, field, "is issued by " + crl.getIssuerX500Principal().getName() + ", not by "
+                    + ark.getSubjectX500Principal().getName());
+        }
+        try {
+            crl.verify(ark.getPublicKey());
+        } catch (GeneralSecurityException e) {
+            throw new EvidenceRejected(Reason.SIGNATURE, field, "is not signed by " + ark.getSubjectX500Principal().getName());
+        }
+        Instant next = crl.getNextUpdate() == null ? null : crl.getNextUpdate().toInstant();
+        if (now.isBefore(crl.getThisUpdate().toInstant()) || (next != null && now.isAfter(next.plus(grace)))) {
+            throw new EvidenceRejected(Reason.EXPIRED, field, "is not current at " + now + " (" + crl.getThisUpdate().toInstant() + " .. "
+                    + (next == null ? "" : next) + (grace.isZero() ? "" : ", grace " + grace) + ")");
+        }
+        if (next != null && now.isAfter(next)) {
+            warnings.add("stale collateral used within the grace period: " + field + " (next update was due " + next + ")");
+        }
+    }
+
+    /** A DER CRL, or a refusal naming {@code field}. */
+    public static X509CRL crl(byte[] der, String field) throws EvidenceRejected {
+        try {
+            return (X509CRL) CertificateFactory.getInstance("X.509").generateCRL(new ByteArrayInputStream(der));
+        } catch (GeneralSecurityException | RuntimeException e) {
+            throw new EvidenceRejected(Reason.MALFORMED, field, "not a DER X.509 CRL");
+        }
+    }
+
+    /** The AMD certificates pinned for this product (the ARK signs its CRL). */
+    public Optional<AmdCertificates> pinned(AmdProduct product) {
+        return Optional.ofNullable(roots.get(product));
     }
 
     /**

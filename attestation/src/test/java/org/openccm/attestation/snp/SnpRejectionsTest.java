@@ -9,9 +9,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.openccm.attestation.CollateralSource;
+import org.openccm.attestation.dcap.DcapCollateral;
 import org.openccm.attestation.EvidenceRejected.Reason;
 import org.openccm.attestation.RejectionSupport;
 import org.openccm.attestation.RejectionSupport.Ext;
@@ -29,6 +32,8 @@ class SnpRejectionsTest {
     private static final SnpVerifier VERIFIER = SnpVerifier.withAmdRoots();
     private static final VerificationContext MAR_2026 = VerificationContext.at(Instant.parse("2026-03-01T00:00:00Z"));
     private static final String OID = "1.3.6.1.4.1.3704.1.";
+    private static final String MILAN_CRL = "sev-snp/kds/amd-milan-crl-2025-05-06.der";
+    private static final String GENOA_CRL = "sev-snp/kds/amd-genoa-crl-2024-10-23.der";
 
     // ---- the report ----
 
@@ -145,6 +150,87 @@ class SnpRejectionsTest {
         byte[] vcek = amd.vcek(RejectionSupport.rsa(), null, null);
 
         assertRejected(() -> amd.verifier().verify(report(), vcek, MAR_2026), Reason.SIGNATURE, "SIGNATURE", "cannot be verified");
+    }
+
+    // ---- AMD's CRL (the real Milan CRL of 2025-05-06, current at the clock; SOURCES.md §2) ----
+
+    @Test
+    void withAmdsCurrentCrlTheReportVerifiesWithoutWarningEvenFailClosed() throws Exception {
+        SnpAttestation a = VERIFIER.failClosed().verify(report(), vcek(), MAR_2026.collateral(crlSource(MILAN_CRL)));
+        org.assertj.core.api.Assertions.assertThat(a.collateralWarnings()).isEmpty();
+    }
+
+    @Test
+    void aCrlThatCannotBeObtainedRefusesTheReportWhenFailClosedAndIsReportedWhenFailOpen() throws Exception {
+        assertRejected(() -> VERIFIER.failClosed().verify(report(), vcek(), MAR_2026), Reason.CHAIN, "collateral.amd_crl",
+                "AMD's CRL for Milan could not be obtained", "fail-closed");
+        org.assertj.core.api.Assertions.assertThat(VERIFIER.verify(report(), vcek(), MAR_2026).collateralWarnings())
+                .containsExactly("revocation not checked: collateral.amd_crl for Milan could not be obtained (revocation policy: fail-open)");
+    }
+
+    @Test
+    void anotherProductsCrlIsRefused() {
+        assertRejected(() -> VERIFIER.verify(report(), vcek(), MAR_2026.collateral(crlSource(GENOA_CRL))), Reason.CHAIN, "collateral.amd_crl",
+                "CN=ARK-Genoa", "not by", "CN=ARK-Milan");
+    }
+
+    @Test
+    void aCrlWithOneFlippedByteOfItsSignatureIsRefused() {
+        byte[] crl = TestVectors.bytes(MILAN_CRL);
+        crl[crl.length - 10] ^= 1;
+        assertRejected(() -> VERIFIER.verify(report(), vcek(), MAR_2026.collateral(source(crl))), Reason.SIGNATURE, "collateral.amd_crl",
+                "is not signed by", "ARK-Milan");
+    }
+
+    @Test
+    void aCrlPastItsNextUpdateIsUsedOnlyWithinTheGraceAndSaysSo() throws Exception {
+        VerificationContext june = VerificationContext.at(Instant.parse("2026-05-13T00:00:00Z")).collateral(crlSource(MILAN_CRL));
+
+        SnpAttestation inGrace = VERIFIER.verify(report(), vcek(), june.collateralGrace(java.time.Duration.ofDays(3)));
+
+        org.assertj.core.api.Assertions.assertThat(inGrace.collateralWarnings()).singleElement().asString()
+                .contains("stale collateral used within the grace period: collateral.amd_crl", "2026-05-12T00:00:00Z");
+        assertRejected(() -> VERIFIER.verify(report(), vcek(), june), Reason.EXPIRED, "collateral.amd_crl", "is not current at 2026-05-13");
+    }
+
+    @Test
+    void anAskListedInTheArksCrlIsRefused() throws Exception {
+        TestAmd amd = new TestAmd();
+        byte[] vcek = amd.vcek(RejectionSupport.ec("secp384r1"), null, null);
+        byte[] crl = RejectionSupport.crl(amd.ark, amd.arkKey.getPrivate(), amd.from, amd.to, amd.ask.getSerialNumber()).getEncoded();
+
+        assertRejected(() -> amd.verifier().verify(report(), vcek, MAR_2026.collateral(source(crl))), Reason.CHAIN, "ASK",
+                "is revoked by AMD (serial " + amd.ask.getSerialNumber().toString(16) + ")");
+    }
+
+    @Test
+    void bytesThatAreNotACrlAreRefused() {
+        assertRejected(() -> VERIFIER.verify(report(), vcek(), MAR_2026.collateral(source(new byte[] {0x30, 0x00}))), Reason.MALFORMED,
+                "collateral.amd_crl", "not a DER X.509 CRL");
+    }
+
+    private static CollateralSource crlSource(String vector) {
+        return source(TestVectors.bytes(vector));
+    }
+
+    /** A collateral source that has AMD's CRL for every product (these bytes) and nothing else. */
+    private static CollateralSource source(byte[] crl) {
+        return new CollateralSource() {
+            @Override
+            public Optional<DcapCollateral> intel(String fmspc, boolean tdx, String pckCa, Instant now) {
+                return Optional.empty();
+            }
+
+            @Override
+            public Optional<byte[]> amdVcek(SnpReport report, Instant now) {
+                return Optional.empty();
+            }
+
+            @Override
+            public Optional<byte[]> amdCrl(AmdProduct product, Instant now) {
+                return Optional.of(crl);
+            }
+        };
     }
 
     // ---- helpers ----

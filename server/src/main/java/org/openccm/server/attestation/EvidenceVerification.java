@@ -68,6 +68,14 @@ public class EvidenceVerification {
         }
     }
 
+    /** A vendor's revocation policy: true for fail-open; anything but the two spellings stops the start. */
+    private static boolean revocationPolicy(String vendor, String value) {
+        if (!value.equals("fail-closed") && !value.equals("fail-open")) {
+            throw new IllegalStateException("openccm.collateral." + vendor + ".revocation must be fail-closed or fail-open, not " + value);
+        }
+        return value.equals("fail-open");
+    }
+
     /** Present only in simulation mode. */
     public Optional<Simulation> simulation() {
         return simulation;
@@ -80,6 +88,7 @@ public class EvidenceVerification {
             @Value("${openccm.attestation.simulation.roots:}") String simulationRoots,
             @Value("${openccm.collateral.grace:P3D}") java.time.Duration collateralGrace,
             @Value("${openccm.collateral.intel.revocation:fail-closed}") String intelRevocation,
+            @Value("${openccm.collateral.amd.revocation:fail-closed}") String amdRevocation,
             VendorCollateral collateral) {
         this.collateral = collateral;
         this.collateralGrace = collateralGrace;
@@ -99,7 +108,7 @@ public class EvidenceVerification {
         if (issuers.isEmpty()) {
             issuers = List.of(UvmEndorsementVerifier.MICROSOFT_UVM_ISSUER);
         }
-        SnpVerifier snp = SnpVerifier.withAmdRoots();
+        SnpVerifier snp = revocationPolicy("amd", amdRevocation) ? SnpVerifier.withAmdRoots() : SnpVerifier.withAmdRoots().failClosed();
         this.simulation = simulationRoots.isBlank() ? Optional.empty() : Optional.of(Simulation.load(Path.of(simulationRoots.strip())));
         if (simulation.isPresent()) {
             Simulation sim = simulation.get();
@@ -108,10 +117,7 @@ public class EvidenceVerification {
             log.warn("SIMULATION MODE: evidence signed by the simulation roots in {} is trusted (SHA-256 {}). Never run"
                     + " a production server like this: unset OPENCCM_SIMULATION_ROOTS.", sim.file(), sim.fingerprints());
         }
-        if (!intelRevocation.equals("fail-closed") && !intelRevocation.equals("fail-open")) {
-            throw new IllegalStateException("openccm.collateral.intel.revocation must be fail-closed or fail-open, not " + intelRevocation);
-        }
-        DcapVerifier dcap = new DcapVerifier(DcapVerifier.intelRoot(), intelRevocation.equals("fail-open"));
+        DcapVerifier dcap = new DcapVerifier(DcapVerifier.intelRoot(), revocationPolicy("intel", intelRevocation));
         TcbPolicy tcb = new TcbPolicy(commaSeparated(acceptedTcbStatuses));
         register(new NitroVerifier(nitroRoots));
         register(snp);

@@ -1,7 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.openccm.server.collateral;
 
+import java.io.ByteArrayInputStream;
 import java.net.http.HttpResponse;
+import java.security.GeneralSecurityException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509CRL;
+import java.time.Instant;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -10,7 +15,8 @@ import org.openccm.attestation.snp.AmdProduct;
 import org.openccm.attestation.snp.TcbVersion;
 
 /**
- * AMD's Key Distribution Service: a chip's VCEK at a reported TCB ({@code /vcek/v1/{product}/{hwid}?blSPL=...}).
+ * AMD's Key Distribution Service: a chip's VCEK at a reported TCB ({@code /vcek/v1/{product}/{hwid}?blSPL=...}) and
+ * each product's CRL ({@code /vcek/v1/{product}/crl}, signed by the ARK, listing revoked ASKs and ASVKs).
  * Requests are spaced by {@code minInterval} (the KDS answers about one request per 10 s per address) and a 429 is
  * retried after its Retry-After; callers keep what they get, so a VCEK is fetched once per chip and TCB.
  */
@@ -40,13 +46,39 @@ final class AmdKds {
     }
 
     /** The VCEK (DER), or empty when the KDS has none for this chip and TCB. */
-    synchronized Optional<byte[]> vcek(AmdProduct product, byte[] chipId, long reportedTcb) throws VendorHttp.Unavailable {
+    Optional<byte[]> vcek(AmdProduct product, byte[] chipId, long reportedTcb) throws VendorHttp.Unavailable {
+        return spaced(url(product, chipId, reportedTcb)).map(HttpResponse::body);
+    }
+
+    static String crlKey(AmdProduct product) {
+        return "amd:crl:" + product.kdsName();
+    }
+
+    /** The ARK's CRL for this product ({@code /vcek/v1/{product}/crl}, DER), kept as AMD sent it. */
+    Optional<Item> crl(AmdProduct product) throws VendorHttp.Unavailable {
+        String url = base + "/vcek/v1/" + product.kdsName() + "/crl";
+        Optional<HttpResponse<byte[]>> response = spaced(url);
+        if (response.isEmpty()) {
+            return Optional.empty();
+        }
+        byte[] der = response.get().body();
+        X509CRL crl;
+        try {
+            crl = (X509CRL) CertificateFactory.getInstance("X.509").generateCRL(new ByteArrayInputStream(der));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException(url + " did not answer a DER CRL", e);
+        }
+        Instant next = crl.getNextUpdate() == null ? crl.getThisUpdate().toInstant().plus(Duration.ofDays(7)) : crl.getNextUpdate().toInstant();
+        return Optional.of(new Item(crlKey(product), "amd", "amd-crl", url, der, null, crl.getThisUpdate().toInstant(), next, Instant.now()));
+    }
+
+    private synchronized Optional<HttpResponse<byte[]>> spaced(String url) throws VendorHttp.Unavailable {
         long since = System.nanoTime() - lastRequestNanos;
         if (lastRequestNanos != 0 && since < minInterval.toNanos()) {
             VendorHttp.sleep(Duration.ofNanos(minInterval.toNanos() - since));
         }
         try {
-            return http.get(url(product, chipId, reportedTcb)).map(HttpResponse::body);
+            return http.get(url);
         } finally {
             lastRequestNanos = System.nanoTime();
         }

@@ -19,6 +19,7 @@ import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -29,6 +30,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.openccm.attestation.EvidenceRejected;
 import org.openccm.attestation.dcap.DcapVerifier;
+import org.openccm.attestation.snp.AmdProduct;
 import org.openccm.attestation.snp.SnpVerifier;
 import org.openccm.attestation.x509.CertificateChains;
 import org.openccm.server.audit.AuditLog;
@@ -156,6 +158,11 @@ public class CollateralBundles {
                 case "qe-identity" -> signedJson(body, "enclaveIdentity", chain, validFrom);
                 case "pck-crl" -> crl(body).verify(chainToIntel(chain, validFrom).getFirst().getPublicKey());
                 case "root-ca-crl" -> crl(body).verify(intelRoot.getPublicKey());
+                case "amd-crl" -> {
+                    AmdProduct product = AmdProduct.fromProductName(key.substring(key.lastIndexOf(':') + 1));
+                    X509Certificate ark = amd.pinned(product).orElseThrow().ark();
+                    SnpVerifier.checkCrl(SnpVerifier.crl(body, where), ark, where, validFrom, Duration.ZERO, new ArrayList<>());
+                }
                 default -> throw new InvalidField(where, "kind " + kind + " is not one OpenCCM keeps");
             }
             return new Item(key, n.path("vendor").asString("intel"), kind, n.path("source").asString("bundle"), body, chain, validFrom,
@@ -163,10 +170,10 @@ public class CollateralBundles {
         } catch (InvalidField e) {
             throw e;
         } catch (EvidenceRejected e) {
-            throw new InvalidField(where, "does not verify against Intel's root: " + e.getMessage());
+            throw new InvalidField(where, "does not verify against its vendor's root: " + e.getMessage());
         } catch (GeneralSecurityException | RuntimeException e) {
             // a changed body may no longer even parse (JSON, DER): refused the same way, naming the item
-            throw new InvalidField(where, "does not verify against Intel's root: " + e.getMessage());
+            throw new InvalidField(where, "does not verify against its vendor's root: " + e.getMessage());
         }
     }
 

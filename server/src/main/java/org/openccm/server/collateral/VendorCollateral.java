@@ -59,10 +59,11 @@ public class VendorCollateral implements CollateralSource {
 
     @Override
     public Optional<DcapCollateral> intel(String fmspc, boolean tdx, String pckCa, Instant now) throws EvidenceRejected {
-        Optional<Item> tcb = item(IntelPcs.tcbInfoKey(fmspc, tdx), now, () -> intel.tcbInfo(fmspc, tdx));
-        Optional<Item> qe = item(IntelPcs.qeIdentityKey(tdx), now, () -> intel.qeIdentity(tdx));
-        Optional<Item> pck = item(IntelPcs.pckCrlKey(pckCa), now, () -> intel.pckCrl(pckCa));
-        Optional<Item> root = item(IntelPcs.ROOT_CRL_KEY, now, intel::rootCaCrl);
+        boolean online = intel.enabled();
+        Optional<Item> tcb = item(IntelPcs.tcbInfoKey(fmspc, tdx), now, online, () -> intel.tcbInfo(fmspc, tdx));
+        Optional<Item> qe = item(IntelPcs.qeIdentityKey(tdx), now, online, () -> intel.qeIdentity(tdx));
+        Optional<Item> pck = item(IntelPcs.pckCrlKey(pckCa), now, online, () -> intel.pckCrl(pckCa));
+        Optional<Item> root = item(IntelPcs.ROOT_CRL_KEY, now, online, intel::rootCaCrl);
         if (tcb.isEmpty() || qe.isEmpty()) {
             return Optional.empty();
         }
@@ -105,6 +106,11 @@ public class VendorCollateral implements CollateralSource {
     }
 
     @Override
+    public Optional<byte[]> amdCrl(AmdProduct product, Instant now) {
+        return item(AmdKds.crlKey(product), now, amd.enabled(), () -> amd.crl(product)).map(Item::body);
+    }
+
+    @Override
     public void verifiedVcek(byte[] chipId, long reportedTcb, X509Certificate vcek) {
         try {
             store.putVcek(Hex.of(chipId), reportedTcb, vcek.getEncoded());
@@ -118,11 +124,12 @@ public class VendorCollateral implements CollateralSource {
      * {@link CollateralRefresher} for items close to their nextUpdate.
      */
     boolean refresh(Item cached) {
-        if (!intel.enabled()) {
+        if (!("amd".equals(cached.vendor()) ? amd.enabled() : intel.enabled())) {
             return false;
         }
         String[] key = cached.key().split(":");
         Fetch fetch = switch (cached.kind()) {
+            case "amd-crl" -> () -> amd.crl(AmdProduct.fromProductName(key[2]));
             case "tcb-info" -> () -> intel.tcbInfo(key[3], "tdx".equals(key[2]));
             case "qe-identity" -> () -> intel.qeIdentity("tdx".equals(key[2]));
             case "pck-crl" -> () -> intel.pckCrl(key[2]);
@@ -134,7 +141,7 @@ public class VendorCollateral implements CollateralSource {
             fetched.ifPresent(store::put);
             return fetched.isPresent();
         } catch (VendorHttp.Unavailable | IllegalArgumentException e) {
-            log.warn("Intel PCS: cannot refresh {}: {}", cached.key(), e.getMessage());
+            log.warn("{}: cannot refresh {}: {}", cached.vendor(), cached.key(), e.getMessage());
             return false;
         }
     }
@@ -148,12 +155,12 @@ public class VendorCollateral implements CollateralSource {
         return store.vceks();
     }
 
-    private Optional<Item> item(String key, Instant now, Fetch fetch) {
+    private Optional<Item> item(String key, Instant now, boolean online, Fetch fetch) {
         Optional<Item> cached = store.find(key, now);
         if (cached.isPresent() && cached.get().currentAt(now)) {
             return cached;
         }
-        if (!intel.enabled()) {
+        if (!online) {
             return cached;
         }
         try {
@@ -162,7 +169,7 @@ public class VendorCollateral implements CollateralSource {
             // The vendor's newest may not be current yet at an earlier verification instant: a kept version may be.
             return fetched.isPresent() && (fetched.get().currentAt(now) || cached.isEmpty()) ? fetched : cached;
         } catch (VendorHttp.Unavailable | IllegalArgumentException e) {
-            log.warn("Intel PCS: {}; using {}", e.getMessage(), cached.isPresent() ? "the cached item" : "nothing");
+            log.warn("{}; using {}", e.getMessage(), cached.isPresent() ? "the cached item" : "nothing");
             return cached;
         }
     }

@@ -70,6 +70,7 @@ class CollateralFetchTest extends ApiTest {
         registry.add("openccm.collateral.intel.root-ca-crl-url", () -> VENDOR.url("/IntelSGXRootCA.der"));
         registry.add("openccm.collateral.amd.base-url", () -> VENDOR.url(""));
         registry.add("openccm.collateral.amd.min-interval", () -> "PT0S");
+        registry.add("openccm.collateral.amd.revocation", () -> "fail-closed"); // the default (the suite's is fail-open)
         // The recorded platforms are not up to date: accepted here so that verification runs to its end.
         registry.add("openccm.attestation.dcap.accepted-tcb-statuses",
                 () -> "UpToDate,SWHardeningNeeded,ConfigurationAndSWHardeningNeeded,OutOfDate");
@@ -82,6 +83,7 @@ class CollateralFetchTest extends ApiTest {
         VENDOR.kdsTooManyRequests.set(0);
         VENDOR.counts.clear();
         VENDOR.noPckCrl.set(false);
+        VENDOR.noAmdCrl.set(false);
         // Each test starts with an empty cache (only this class's server fetches collateral).
         jdbc.sql("DELETE FROM collateral_items").update();
     }
@@ -218,6 +220,20 @@ class CollateralFetchTest extends ApiTest {
         assertThat(second.path("verified").asBoolean()).isTrue();
         assertThat(VENDOR.kdsRequests.get() - before).as("the VCEK is kept").isEqualTo(2);
         assertThat(VENDOR.lastKdsQuery.get()).startsWith("blSPL=").contains("&ucodeSPL=");
+        assertThat(first.has("collateral_warnings")).as("AMD's CRL was fetched and is current: " + first).isFalse();
+        assertThat(VENDOR.requests("/vcek/v1/Milan/crl")).as("the CRL is kept too").isEqualTo(1);
+        assertThat(api.get("/v1/collateral").expect(200).body().path("items").toString()).contains("amd:crl:Milan", "amd-crl");
+    }
+
+    @Test
+    void anSnpReportWhoseCrlCannotBeObtainedIsRefusedByDefault() {
+        VENDOR.noAmdCrl.set(true);
+
+        JsonNode e = explain("SEV_SNP", "sev-snp/msft-tav-milan-aci-report.bin", "2026-03-01T00:00:00Z");
+
+        assertThat(e.path("verified").asBoolean()).isFalse();
+        assertThat(e.path("field").asString()).isEqualTo("collateral.amd_crl");
+        assertThat(e.path("detail").asString()).contains("AMD's CRL for Milan could not be obtained", "fail-closed");
     }
 
     @Test
@@ -249,7 +265,7 @@ class CollateralFetchTest extends ApiTest {
             assertThat(refused.text("field")).startsWith("bundle.items[0]").contains(item.path("key").asString());
 
             JsonNode imported = other.postRaw("/v1/collateral/bundle", "application/json", bundle).expect(200).body();
-            assertThat(imported.path("items").asInt()).as("SGX, TDX: TCB info, QE identity, PCK CRL, root CRL").isEqualTo(8);
+            assertThat(imported.path("items").asInt()).as("SGX, TDX: TCB info, QE identity, PCK CRL, root CRL; AMD's Milan CRL").isEqualTo(9);
             assertThat(imported.path("vceks").asInt()).isGreaterThanOrEqualTo(1);
             assertThat(explainAt(other, "SGX", "sgx-dcap/phala-sgx-v3-quote.bin", "2025-07-01T00:00:00Z").path("verified").asBoolean()).isTrue();
             assertThat(explainAt(other, "SEV_SNP", "sev-snp/msft-tav-milan-aci-report.bin", "2026-03-01T00:00:00Z").path("verified").asBoolean())
@@ -273,6 +289,7 @@ class CollateralFetchTest extends ApiTest {
             "--openccm.collateral.intel.base-url=off",
             "--openccm.collateral.intel.root-ca-crl-url=off",
             "--openccm.collateral.amd.base-url=off",
+            "--openccm.collateral.amd.revocation=fail-closed",
             "--openccm.attestation.dcap.accepted-tcb-statuses=UpToDate,SWHardeningNeeded,ConfigurationAndSWHardeningNeeded,OutOfDate"
         };
     }
@@ -301,6 +318,7 @@ class CollateralFetchTest extends ApiTest {
     static final class Vendor {
         final AtomicBoolean down = new AtomicBoolean();
         final AtomicBoolean noPckCrl = new AtomicBoolean();
+        final AtomicBoolean noAmdCrl = new AtomicBoolean();
         final AtomicReference<String> rootCrl = new AtomicReference<>();
         /** When set, PCS answers for FMSPC 00A067110000 come from this minted Intel. */
         final AtomicReference<MintedIntel> minted = new AtomicReference<>();
@@ -360,6 +378,7 @@ class CollateralFetchTest extends ApiTest {
                             "SGX-PCK-CRL-Issuer-Chain", processor ? phala + "pck-crl-issuer-chain.pem" : tdx + "pck-crl-issuer-chain.pem");
                 }
                 case "/IntelSGXRootCA.der" -> send(x, 200, read(rootCrl.get()));
+                case "/vcek/v1/Milan/crl" -> send(x, noAmdCrl.get() ? 404 : 200, noAmdCrl.get() ? new byte[0] : read("sev-snp/kds/amd-milan-crl-2025-05-06.der"));
                 default -> {
                     if (path.startsWith("/vcek/v1/Milan/")) {
                         kdsRequests.incrementAndGet();
