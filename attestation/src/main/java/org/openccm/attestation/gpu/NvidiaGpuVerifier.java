@@ -100,6 +100,9 @@ public final class NvidiaGpuVerifier {
         String driver = null;
         String vbios = null;
         byte[] fwid = null;
+        String chipSku = null;
+        String project = null;
+        String projectSku = null;
         for (int o = opaque; o + 4 <= signatureStart; ) {
             int type = le.getShort(o) & 0xffff;
             int size = le.getShort(o + 2) & 0xffff;
@@ -107,6 +110,9 @@ public final class NvidiaGpuVerifier {
             switch (type) {
                 case 3 -> driver = cString(value);
                 case 6 -> vbios = vbiosVersion(value);
+                case 15 -> chipSku = cString(value).strip();
+                case 17 -> project = cString(value).strip();
+                case 18 -> projectSku = cString(value).strip();
                 case 20 -> fwid = value;
                 default -> {}
             }
@@ -120,7 +126,7 @@ public final class NvidiaGpuVerifier {
         if (expectedNonce != null && !Arrays.equals(Arrays.copyOf(expectedNonce, 32), requestNonce)) {
             throw new EvidenceRejected(Reason.BINDING, "gpu.nonce", "the report answers another nonce");
         }
-        return new GpuAttestation(measurements, requestNonce, driver, vbios, HexFormat.of().formatHex(fwid));
+        return new GpuAttestation(measurements, requestNonce, driver, vbios, HexFormat.of().formatHex(fwid), project, projectSku, chipSku, chain);
     }
 
     /** The VBIOS version as NVIDIA prints it: 8 bytes read as a little-endian hex string, e.g. 96.00.9f.00.01. */

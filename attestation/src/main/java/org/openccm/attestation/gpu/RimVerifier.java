@@ -48,12 +48,16 @@ public final class RimVerifier {
         return new RimVerifier(NvidiaGpuVerifier.resource("nvidia-corim-signing-root-ca.pem"));
     }
 
-    public Rim verify(byte[] swidTag, VerificationContext context) throws EvidenceRejected {
-        Document doc = parse(swidTag);
-        NodeList signatures = doc.getElementsByTagNameNS(XMLSignature.XMLNS, "Signature");
-        if (signatures.getLength() != 1) {
-            throw new EvidenceRejected(Reason.SIGNATURE, "rim", "must carry exactly one XML signature, has " + signatures.getLength());
+    /** The certificate a RIM names as its signer (the first of its X509Data), read but not verified. */
+    public static X509Certificate signingCertificate(byte[] swidTag) throws EvidenceRejected {
+        List<X509Certificate> chain = embeddedChain(parse(swidTag));
+        if (chain.isEmpty()) {
+            throw new EvidenceRejected(Reason.CHAIN, "rim.x509data", "no signing certificate");
         }
+        return chain.getFirst();
+    }
+
+    private static List<X509Certificate> embeddedChain(Document doc) throws EvidenceRejected {
         List<X509Certificate> chain = new ArrayList<>();
         NodeList certs = doc.getElementsByTagNameNS(XMLSignature.XMLNS, "X509Certificate");
         try {
@@ -65,6 +69,16 @@ public final class RimVerifier {
         } catch (CertificateException | IllegalArgumentException e) {
             throw new EvidenceRejected(Reason.CHAIN, "rim.x509data", "unreadable certificate: " + e.getMessage());
         }
+        return chain;
+    }
+
+    public Rim verify(byte[] swidTag, VerificationContext context) throws EvidenceRejected {
+        Document doc = parse(swidTag);
+        NodeList signatures = doc.getElementsByTagNameNS(XMLSignature.XMLNS, "Signature");
+        if (signatures.getLength() != 1) {
+            throw new EvidenceRejected(Reason.SIGNATURE, "rim", "must carry exactly one XML signature, has " + signatures.getLength());
+        }
+        List<X509Certificate> chain = embeddedChain(doc);
         if (chain.isEmpty()) {
             throw new EvidenceRejected(Reason.CHAIN, "rim.x509data", "no signing certificate");
         }
@@ -100,10 +114,10 @@ public final class RimVerifier {
         } catch (javax.xml.crypto.MarshalException | javax.xml.crypto.dsig.XMLSignatureException e) {
             throw new EvidenceRejected(Reason.SIGNATURE, "rim.signature", "cannot be verified: " + e.getMessage());
         }
-        return read(doc);
+        return read(doc, chain);
     }
 
-    private static Rim read(Document doc) throws EvidenceRejected {
+    private static Rim read(Document doc, List<X509Certificate> chain) throws EvidenceRejected {
         String version = null;
         NodeList metas = doc.getElementsByTagNameNS(SWID, "Meta");
         for (int i = 0; i < metas.getLength() && version == null; i++) {
@@ -129,7 +143,7 @@ public final class RimVerifier {
                 throw new EvidenceRejected(Reason.MALFORMED, "rim.resource", "a measurement without a numeric index or alternatives");
             }
         }
-        return new Rim(version, active);
+        return new Rim(version, active, chain);
     }
 
     /**

@@ -35,6 +35,10 @@ class NvidiaGpuVerifierTest {
         assertThat(a.driverVersion()).isEqualTo("550.90.07");
         assertThat(a.vbiosVersion()).isEqualTo("96.00.9f.00.01");
         assertThat(a.fwid()).isEqualTo("f5c384aebb579217a2c66b17ed0f28e6a9b8d639041acd7b4721cec004f7275494ba94bb5cdfdb3055ee051762b1f75d");
+        // SOURCES.md §8: project 1010, project SKU 0200, chip SKU 882; this VBIOS's RIM is not among NVIDIA's samples
+        assertThat(a.vbiosRimId()).isEqualTo("NV_GPU_VBIOS_1010_0200_882_96009F0001");
+        assertThat(a.driverRimId()).isEqualTo("NV_GPU_DRIVER_GH100_550.90.07");
+        assertThat(a.certificateChain()).hasSize(5);
     }
 
     @Test
@@ -42,6 +46,7 @@ class NvidiaGpuVerifierTest {
         GpuAttestation a = gpu.verify(report("trustee-hopper-coco-report1.hex"), TestVectors.bytes("nvidia-gpu/trustee-hopper-coco-certs1.pem"), null, JUNE_2024);
         assertThat(a.driverVersion()).isEqualTo("580.95.05");
         assertThat(a.vbiosVersion()).isEqualTo("96.00.74.00.1a");
+        assertThat(a.vbiosRimId()).as("the id under which NVIDIA publishes the RIM file next to it").isEqualTo("NV_GPU_VBIOS_1010_0200_882_960074001A");
 
         Rim vbios = rims.verify(TestVectors.bytes("nvidia-gpu/rim-vbios-1010_0200_882_960074001A_PROD.swidtag"), JUNE_2024);
         assertThat(vbios.colloquialVersion()).isEqualToIgnoringCase("96.00.74.00.1A");

@@ -137,30 +137,31 @@ public class AttestationService {
             throw new IllegalStateException(evidence.platform() + "'s verifier did not check the binding it was given");
         }
         Map<String, String> measured = verified.measurement().describe();
-        Decision decision = decide(account, verified.measurement(), evidence.gpu(), binding.digest(), now);
+        List<String> warnings = new ArrayList<>(verified.warnings());
+        Decision decision = decide(account, verified.measurement(), evidence.gpu(), binding.digest(), now, warnings);
         Build build = switch (decision) {
             case Decision.Accepted accepted -> accepted.build();
-            case Decision.NotApproved n -> throw refuse(caller, evidence.platform(), "NOT_APPROVED", "evidence", n.detail(), measured, verified.warnings());
-            case Decision.NoMatch n -> throw refuse(caller, evidence.platform(), "NO_MATCH", "evidence", n.detail(), measured, verified.warnings());
-            case Decision.Refused r -> throw refuse(caller, evidence.platform(), r.reason().name(), r.field(), r.detail(), measured, verified.warnings());
+            case Decision.NotApproved n -> throw refuse(caller, evidence.platform(), "NOT_APPROVED", "evidence", n.detail(), measured, warnings);
+            case Decision.NoMatch n -> throw refuse(caller, evidence.platform(), "NO_MATCH", "evidence", n.detail(), measured, warnings);
+            case Decision.Refused r -> throw refuse(caller, evidence.platform(), r.reason().name(), r.field(), r.detail(), measured, warnings);
         };
         AppService.AppView app = apps.view(apps.get(account, build.appId()));
         List<String> domains = app.whitelistedDomains();
         String subject = build.advancedSettings().certificate().subject();
         if (domains.isEmpty()) {
             throw refuse(caller, evidence.platform(), "NO_DOMAIN", "app", "app '" + app.app().name()
-                    + "' has no approved domain name to certify", measured, verified.warnings());
+                    + "' has no approved domain name to certify", measured, warnings);
         }
         if (subject != null && !domains.contains(subject.toLowerCase(java.util.Locale.ROOT))) {
             throw refuse(caller, evidence.platform(), "NO_DOMAIN", "advanced_settings.certificate.subject",
-                    "the image's certificate subject " + subject + " is not an approved domain of the app", measured, verified.warnings());
+                    "the image's certificate subject " + subject + " is not an approved domain of the app", measured, warnings);
         }
         UUID zone = caller.workload() ? caller.zoneId() : zones.defaultZone(account).id();
         Node attestedNode;
         try {
             attestedNode = nodes.attested(new NodeService.Attested(account, zone, node, evidence.platform(), build.appId(), build.id(), measured));
         } catch (AttestationRefused e) {
-            throw refuse(caller, evidence.platform(), e.reason(), e.field(), e.getMessage(), measured, verified.warnings());
+            throw refuse(caller, evidence.platform(), e.reason(), e.field(), e.getMessage(), measured, warnings);
         }
         IssuedCertificate cert = certificates.issue(
                 account,
@@ -179,13 +180,13 @@ public class AttestationService {
         details.put("build_id", build.id());
         details.put("certificate_id", cert.id());
         details.put("node_id", attestedNode.id());
-        if (!verified.warnings().isEmpty()) {
-            details.put("collateral_warnings", verified.warnings());
+        if (!warnings.isEmpty()) {
+            details.put("collateral_warnings", warnings);
         }
         details.put("measured", measured);
         audit.append(account, caller.actor(), "attestation.accepted", "build", build.id(), details);
         var paths = build.advancedSettings().certificate();
-        return new Attested(cert, certificates.caPem(account), paths.keyPath(), paths.certPath(), verified.warnings());
+        return new Attested(cert, certificates.caPem(account), paths.keyPath(), paths.certPath(), warnings);
     }
 
     /**
@@ -200,12 +201,13 @@ public class AttestationService {
         } catch (EvidenceRejected e) {
             return new Explanation(false, e, Map.of(), null, List.of());
         }
-        Decision decision = decide(account, verified.measurement(), evidence.gpu(), null, now);
+        List<String> warnings = new ArrayList<>(verified.warnings());
+        Decision decision = decide(account, verified.measurement(), evidence.gpu(), null, now, warnings);
         List<Considered> shown = new ArrayList<>(decision.considered());
         Set<UUID> ids = new HashSet<>();
         shown.forEach(c -> ids.add(c.build().id()));
         shown.addAll(matcher.others(account, verified.measurement(), ids, OTHER_IMAGES_EXPLAINED));
-        return new Explanation(true, null, verified.measurement().describe(), withConsidered(decision, List.copyOf(shown)), verified.warnings());
+        return new Explanation(true, null, verified.measurement().describe(), withConsidered(decision, List.copyOf(shown)), List.copyOf(warnings));
     }
 
     private static Decision withConsidered(Decision d, List<Considered> considered) {
@@ -220,9 +222,10 @@ public class AttestationService {
     /**
      * Chooses the image among the index's candidates: the newest approved match, else the newest match (not
      * approved), else none; Azure CVMs by the guide's PCR priority rule. An accepted image's coprocessors are then
-     * checked, with {@code gpuNonce} as the GPU report's expected nonce (null when nothing is issued).
+     * checked, with {@code gpuNonce} as the GPU report's expected nonce (null when nothing is issued); what that check
+     * accepted only by policy is added to {@code warnings}.
      */
-    private Decision decide(UUID account, Measurement measured, CoprocessorCheck.GpuEvidence gpu, byte[] gpuNonce, Instant now) {
+    private Decision decide(UUID account, Measurement measured, CoprocessorCheck.GpuEvidence gpu, byte[] gpuNonce, Instant now, List<String> warnings) {
         List<Considered> considered = matcher.candidates(account, measured);
         Decision decision = measured instanceof Measurement.AzureCvm cvm
                 ? decideByPcrPriority(cvm, considered)
@@ -230,7 +233,7 @@ public class AttestationService {
         if (decision instanceof Decision.Accepted accepted) {
             Considered chosen = considered.stream().filter(c -> c.build().id().equals(accepted.build().id())).findFirst().orElseThrow();
             try {
-                coprocessors.check(accepted.build(), chosen.referenceValues().orElseThrow(), gpu, gpuNonce, now);
+                coprocessors.check(accepted.build(), chosen.referenceValues().orElseThrow(), gpu, gpuNonce, now, warnings);
             } catch (EvidenceRejected e) {
                 return new Decision.Refused(accepted.build(), e.reason(), e.field(), e.getMessage(), considered);
             }

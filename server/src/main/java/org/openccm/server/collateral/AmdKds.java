@@ -7,6 +7,7 @@ import java.security.GeneralSecurityException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509CRL;
 import java.time.Instant;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -24,12 +25,14 @@ final class AmdKds {
     private final String base;
     private final Duration minInterval;
     private final VendorHttp http;
+    private final Clock clock;
     private long lastRequestNanos;
 
-    AmdKds(String base, Duration minInterval, VendorHttp http) {
+    AmdKds(String base, Duration minInterval, VendorHttp http, Clock clock) {
         this.base = VendorHttp.configured(base);
         this.minInterval = minInterval;
         this.http = http;
+        this.clock = clock;
     }
 
     boolean enabled() {
@@ -69,7 +72,7 @@ final class AmdKds {
             throw new IllegalArgumentException(url + " did not answer a DER CRL", e);
         }
         Instant next = crl.getNextUpdate() == null ? crl.getThisUpdate().toInstant().plus(Duration.ofDays(7)) : crl.getNextUpdate().toInstant();
-        return Optional.of(new Item(crlKey(product), "amd", "amd-crl", url, der, null, crl.getThisUpdate().toInstant(), next, Instant.now()));
+        return Optional.of(new Item(crlKey(product), "amd", "amd-crl", url, der, null, crl.getThisUpdate().toInstant(), next, clock.instant()));
     }
 
     private synchronized Optional<HttpResponse<byte[]>> spaced(String url) throws VendorHttp.Unavailable {

@@ -29,7 +29,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.openccm.attestation.EvidenceRejected;
+import org.openccm.attestation.VerificationContext;
 import org.openccm.attestation.dcap.DcapVerifier;
+import org.openccm.attestation.gpu.RimVerifier;
 import org.openccm.attestation.snp.AmdProduct;
 import org.openccm.attestation.snp.SnpVerifier;
 import org.openccm.attestation.x509.CertificateChains;
@@ -63,6 +65,7 @@ public class CollateralBundles {
     private final Clock clock;
     private final X509Certificate intelRoot = DcapVerifier.intelRoot();
     private final SnpVerifier amd = SnpVerifier.withAmdRoots();
+    private final RimVerifier nvidiaRims = RimVerifier.withNvidiaRoot();
 
     CollateralBundles(CollateralStore store, JdbcClient jdbc, MasterKey masterKey, AuditLog audit, Clock clock) {
         this.store = store;
@@ -158,6 +161,7 @@ public class CollateralBundles {
                 case "qe-identity" -> signedJson(body, "enclaveIdentity", chain, validFrom);
                 case "pck-crl" -> crl(body).verify(chainToIntel(chain, validFrom).getFirst().getPublicKey());
                 case "root-ca-crl" -> crl(body).verify(intelRoot.getPublicKey());
+                case "nvidia-rim" -> nvidiaRims.verify(body, VerificationContext.at(validFrom));
                 case "amd-crl" -> {
                     AmdProduct product = AmdProduct.fromProductName(key.substring(key.lastIndexOf(':') + 1));
                     X509Certificate ark = amd.pinned(product).orElseThrow().ark();

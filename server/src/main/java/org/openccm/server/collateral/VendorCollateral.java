@@ -31,6 +31,7 @@ import org.springframework.stereotype.Component;
  * The server's {@link CollateralSource}: what the cache holds while it is current at the verification instant, else
  * what the vendor service answers (then cached), else what the cache holds anyway (the verifier then says why it is
  * not good enough). VCEKs that verified a report are kept by chip and TCB, so the KDS is asked once per chip and TCB.
+ * NVIDIA's RIMs come the same way (by the ids a GPU report names) and its OCSP responder is reached through here.
  */
 @Component
 public class VendorCollateral implements CollateralSource {
@@ -38,6 +39,8 @@ public class VendorCollateral implements CollateralSource {
     private final CollateralStore store;
     private final IntelPcs intel;
     private final AmdKds amd;
+    private final NvidiaRimService nvidiaRims;
+    private final NvidiaOcsp nvidiaOcsp;
 
     VendorCollateral(
             CollateralStore store,
@@ -45,11 +48,25 @@ public class VendorCollateral implements CollateralSource {
             @Value("${openccm.collateral.intel.base-url:}") String intelBase,
             @Value("${openccm.collateral.intel.root-ca-crl-url:}") String intelRootCrl,
             @Value("${openccm.collateral.amd.base-url:}") String amdBase,
-            @Value("${openccm.collateral.amd.min-interval:PT10S}") Duration amdInterval) {
+            @Value("${openccm.collateral.amd.min-interval:PT10S}") Duration amdInterval,
+            @Value("${openccm.collateral.nvidia.rim-url:}") String nvidiaRimBase,
+            @Value("${openccm.collateral.nvidia.ocsp-url:}") String nvidiaOcspUrl) {
         this.store = store;
         VendorHttp http = new VendorHttp();
         this.intel = new IntelPcs(intelBase, intelRootCrl, http, clock);
-        this.amd = new AmdKds(amdBase, amdInterval, http);
+        this.amd = new AmdKds(amdBase, amdInterval, http, clock);
+        this.nvidiaRims = new NvidiaRimService(nvidiaRimBase, http, clock);
+        this.nvidiaOcsp = new NvidiaOcsp(nvidiaOcspUrl, http, clock);
+    }
+
+    /** The RIM (SWID XML) NVIDIA publishes under this id: from the cache while its signer is valid, else fetched. */
+    public Optional<byte[]> nvidiaRim(String id, Instant now) {
+        return item(NvidiaRimService.key(id), now, nvidiaRims.enabled(), () -> nvidiaRims.rim(id)).map(Item::body);
+    }
+
+    /** NVIDIA's OCSP responder, for the device and RIM certificates of a GPU attestation. */
+    public NvidiaOcsp nvidiaOcsp() {
+        return nvidiaOcsp;
     }
 
     /** Something the vendor service gives; may be unavailable. */
@@ -124,11 +141,17 @@ public class VendorCollateral implements CollateralSource {
      * {@link CollateralRefresher} for items close to their nextUpdate.
      */
     boolean refresh(Item cached) {
-        if (!("amd".equals(cached.vendor()) ? amd.enabled() : intel.enabled())) {
+        boolean online = switch (cached.vendor()) {
+            case "amd" -> amd.enabled();
+            case "nvidia" -> nvidiaRims.enabled();
+            default -> intel.enabled();
+        };
+        if (!online) {
             return false;
         }
         String[] key = cached.key().split(":");
         Fetch fetch = switch (cached.kind()) {
+            case "nvidia-rim" -> () -> nvidiaRims.rim(key[2]);
             case "amd-crl" -> () -> amd.crl(AmdProduct.fromProductName(key[2]));
             case "tcb-info" -> () -> intel.tcbInfo(key[3], "tdx".equals(key[2]));
             case "qe-identity" -> () -> intel.qeIdentity("tdx".equals(key[2]));

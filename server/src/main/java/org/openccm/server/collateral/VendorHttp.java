@@ -38,11 +38,25 @@ final class VendorHttp {
 
     /** The response when the vendor has the item; empty on 404. */
     Optional<HttpResponse<byte[]>> get(String url) throws Unavailable {
+        return send(url, null, null);
+    }
+
+    /** A POST of {@code body} as {@code contentType} (an OCSP request); the answer as {@link #get}'s. */
+    Optional<HttpResponse<byte[]>> post(String url, String contentType, byte[] body) throws Unavailable {
+        return send(url, contentType, body);
+    }
+
+    private Optional<HttpResponse<byte[]>> send(String url, String contentType, byte[] body) throws Unavailable {
         for (int attempt = 1; ; attempt++) {
             HttpResponse<byte[]> response;
             try {
-                response = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).GET().build(),
-                        HttpResponse.BodyHandlers.ofByteArray());
+                HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30));
+                if (body == null) {
+                    request.GET();
+                } else {
+                    request.header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofByteArray(body));
+                }
+                response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
             } catch (IOException e) {
                 throw new Unavailable(url + " is unreachable: " + e.getMessage(), e);
             } catch (InterruptedException e) {

@@ -170,7 +170,7 @@ class CollateralFetchTest extends ApiTest {
         MintedIntel intel = new MintedIntel();
         VENDOR.minted.set(intel);
         SgxVerifier sgx = new SgxVerifier(intel.verifier(), new TcbPolicy(List.of("UpToDate", "ConfigurationAndSWHardeningNeeded")));
-        VendorCollateral pcs = new VendorCollateral(store, Clock.systemUTC(), VENDOR.url(""), VENDOR.url("/IntelSGXRootCA.der"), "off", Duration.ZERO);
+        VendorCollateral pcs = new VendorCollateral(store, Clock.systemUTC(), VENDOR.url(""), VENDOR.url("/IntelSGXRootCA.der"), "off", Duration.ZERO, "off", "off");
         VerificationContext context = VerificationContext.at(Instant.parse("2025-07-01T00:00:00Z")).collateral(pcs);
         Evidence quote = new Evidence(intel.quote(), null, null);
 
