@@ -153,13 +153,13 @@ export async function settingsPage(main) {
         h('td', {}, m.user_email), h('td', {}, (m.roles || []).join(', ')), h('td', {}, when(m.last_logged_in_at) || 'never'))))),
     memberForm,
     h('h2', {}, 'Vendor collateral'),
-    h('p', { class: 'muted' }, 'What the server fetched from Intel PCS and AMD KDS (or imported as a bundle), kept while current and'
-      + ' verified again at every use.'),
+    h('p', { class: 'muted' }, 'What the server fetched from Intel PCS, AMD KDS and NVIDIA\'s RIM service (or imported as a bundle),'
+      + ' kept while current and verified again at every use.'),
     collateral.length === 0 ? h('div', { class: 'empty' }, 'Nothing cached.') :
       h('table', { id: 'collateral' },
-        h('thead', {}, h('tr', {}, ['Item', 'From', 'Fetched', 'Valid until', 'State'].map((t) => h('th', {}, t)))),
+        h('thead', {}, h('tr', {}, ['Item', 'From', 'Fetched', 'Valid until', 'Verified', 'State'].map((t) => h('th', {}, t)))),
         h('tbody', {}, collateral.map((c) => h('tr', {},
           h('td', {}, h('code', {}, c.key)), h('td', {}, c.source), h('td', {}, when(c.fetched_at)),
-          h('td', {}, c.next_update ? when(c.next_update) : '-'),
+          h('td', {}, c.next_update ? when(c.next_update) : '-'), h('td', { class: 'muted' }, c.verification),
           h('td', {}, c.current ? h('span', { class: 'status approved' }, 'Current') : h('span', { class: 'status pending' }, 'Due')))))));
 }

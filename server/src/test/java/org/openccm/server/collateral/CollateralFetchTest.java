@@ -110,6 +110,8 @@ class CollateralFetchTest extends ApiTest {
         assertThat(offline.path("verified").asBoolean()).as("from the cache, PCS being down").isTrue();
         JsonNode cached = api.get("/v1/collateral").expect(200).body().path("items");
         assertThat(cached.toString()).contains("intel:tcb-info:sgx:00a067110000", VENDOR.url("/sgx/certification/v4/qe/identity"));
+        assertThat(cached.findValuesAsString("verification")).as("each item says what is checked on it")
+                .contains("signed by the PCK's CA, chained to the pinned Intel SGX Root CA; thisUpdate/nextUpdate");
     }
 
     @Test

@@ -56,21 +56,37 @@ class CollateralController {
         return new ImportResponse(i.id(), i.items(), i.vceks(), i.exporterKeySha256(), i.exportedAt().getEpochSecond());
     }
 
-    /** {@code current}: whether the item is inside its validity window now; VCEKs have {@code next_update} null. */
-    record CachedItem(String key, String vendor, String kind, String source, long fetchedAt, Long validFrom, Long nextUpdate, boolean current) {}
+    /**
+     * {@code current}: whether the item is inside its validity window now; VCEKs have {@code next_update} null.
+     * {@code verification}: what is checked on the item (on import, and at every use).
+     */
+    record CachedItem(String key, String vendor, String kind, String source, long fetchedAt, Long validFrom, Long nextUpdate, boolean current,
+            String verification) {}
 
     record CollateralList(List<CachedItem> items) {}
 
+    static String verification(String kind) {
+        return switch (kind) {
+            case "tcb-info", "qe-identity" -> "Intel's signature over the exact JSON, issuer chain to the pinned Intel SGX Root CA; validity window";
+            case "pck-crl" -> "signed by the PCK's CA, chained to the pinned Intel SGX Root CA; thisUpdate/nextUpdate";
+            case "root-ca-crl" -> "signed by the pinned Intel SGX Root CA; thisUpdate/nextUpdate";
+            case "amd-crl" -> "signed by the product's pinned ARK (RSASSA-PSS); thisUpdate/nextUpdate";
+            case "nvidia-rim" -> "XML signature, chain to the pinned NVIDIA CoRIM root, OCSP of that chain";
+            case "vcek" -> "chain to the product's pinned ASK and ARK; verified a report of this chip at this TCB";
+            default -> "verified at every use";
+        };
+    }
+
     @GetMapping("/v1/collateral")
     @PreAuthorize(Roles.READ)
-    @Operation(summary = "The vendor collateral the server has cached (Intel TCB info, QE identities, CRLs; AMD VCEKs)")
+    @Operation(summary = "The vendor collateral the server has cached (Intel TCB info, QE identities, CRLs; AMD VCEKs and CRLs; NVIDIA RIMs)")
     CollateralList list() {
         Instant now = clock.instant();
         List<CachedItem> items = new ArrayList<>();
         collateral.cached().forEach(i -> items.add(new CachedItem(i.key(), i.vendor(), i.kind(), i.source(), i.fetchedAt().getEpochSecond(),
-                i.validFrom().getEpochSecond(), i.nextUpdate().getEpochSecond(), i.currentAt(now))));
+                i.validFrom().getEpochSecond(), i.nextUpdate().getEpochSecond(), i.currentAt(now), verification(i.kind()))));
         collateral.cachedVceks().forEach(v -> items.add(new CachedItem("amd:vcek:" + v.chipId().substring(0, 16) + "...:" + Long.toHexString(v.reportedTcb()),
-                "amd", "vcek", "verified report", v.createdAt().getEpochSecond(), null, null, true)));
+                "amd", "vcek", "verified report", v.createdAt().getEpochSecond(), null, null, true, verification("vcek"))));
         return new CollateralList(items);
     }
 }
