@@ -24,6 +24,8 @@ public abstract class ApiTest {
     @LocalServerPort
     private int port;
 
+    private static final String SHARED_MASTER_KEY = java.util.Base64.getEncoder().encodeToString(new java.security.SecureRandom().generateSeed(32));
+
     protected Api api;
 
     @DynamicPropertySource
@@ -33,6 +35,8 @@ public abstract class ApiTest {
         registry.add("openccm.db.user", db::user);
         registry.add("openccm.db.password", db::password);
         registry.add("openccm.data-dir", ApiTest::dataDir);
+        // The test servers share one database, as instances of one deployment do: they share its master key too.
+        registry.add("openccm.master-key", () -> SHARED_MASTER_KEY);
         registry.add("openccm.admin.email", () -> ADMIN_EMAIL);
         registry.add("openccm.admin.password", () -> ADMIN_PASSWORD);
         registry.add("openccm.conversion.blobs-dir", ApiTest::nitroBlobs);

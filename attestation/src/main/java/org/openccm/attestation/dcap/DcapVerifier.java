@@ -29,6 +29,7 @@ import org.openccm.attestation.EvidenceRejected;
 import org.openccm.attestation.EvidenceRejected.Reason;
 import org.openccm.attestation.VerificationContext;
 import org.openccm.attestation.x509.CertificateChains;
+import org.openccm.attestation.x509.Crls;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -278,7 +279,7 @@ public final class DcapVerifier {
         if (c.rootCaCrl() == null) {
             missingCrl("collateral.root_ca_crl", stale);
         } else {
-            verifyCrl(c.rootCaCrl(), root, "collateral.root_ca_crl", now, grace, stale);
+            Crls.verify(c.rootCaCrl(), root, "collateral.root_ca_crl", now, grace, stale);
             if (c.rootCaCrl().isRevoked(pckCa)) {
                 throw new EvidenceRejected(Reason.CHAIN, "PCK CA", "is revoked");
             }
@@ -291,7 +292,7 @@ public final class DcapVerifier {
             throw new EvidenceRejected(Reason.CHAIN, "collateral.pck_crl",
                     "is issued by " + c.pckCrl().getIssuerX500Principal().getName() + ", not by the PCK's CA " + pckCa.getSubjectX500Principal().getName());
         }
-        verifyCrl(c.pckCrl(), pckCa, "collateral.pck_crl", now, grace, stale);
+        Crls.verify(c.pckCrl(), pckCa, "collateral.pck_crl", now, grace, stale);
         if (c.pckCrl().isRevoked(pck.getFirst())) {
             throw new EvidenceRejected(Reason.CHAIN, "PCK", "is revoked (serial " + pck.getFirst().getSerialNumber().toString(16) + ")");
         }
@@ -303,23 +304,6 @@ public final class DcapVerifier {
             throw new EvidenceRejected(Reason.CHAIN, field, "could not be obtained, so revocation cannot be checked (revocation policy: fail-closed)");
         }
         warnings.add("revocation not checked: " + field + " could not be obtained (revocation policy: fail-open)");
-    }
-
-    private static void verifyCrl(X509CRL crl, X509Certificate issuer, String field, Instant now, Duration grace, List<String> stale)
-            throws EvidenceRejected {
-        try {
-            crl.verify(issuer.getPublicKey());
-        } catch (GeneralSecurityException e) {
-            throw new EvidenceRejected(Reason.SIGNATURE, field, "is not signed by " + issuer.getSubjectX500Principal().getName());
-        }
-        Instant next = crl.getNextUpdate() == null ? null : crl.getNextUpdate().toInstant();
-        if (now.isBefore(crl.getThisUpdate().toInstant()) || (next != null && now.isAfter(next.plus(grace)))) {
-            throw new EvidenceRejected(Reason.EXPIRED, field, "is not current at " + now + " (" + crl.getThisUpdate().toInstant() + " .. "
-                    + (next == null ? "" : next) + (grace.isZero() ? "" : ", grace " + grace) + ")");
-        }
-        if (next != null && now.isAfter(next)) {
-            stale.add("stale collateral used within the grace period: " + field + " (next update was due " + next + ")");
-        }
     }
 
     private static void current(JsonNode document, String field, Instant now, Duration grace, List<String> stale) throws EvidenceRejected {

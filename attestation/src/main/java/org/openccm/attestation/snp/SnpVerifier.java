@@ -8,18 +8,16 @@ import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.Signature;
-import java.io.ByteArrayInputStream;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Optional;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.openccm.attestation.Evidence;
 import org.openccm.attestation.EvidenceRejected;
 import org.openccm.attestation.EvidenceVerifier;
@@ -30,6 +28,7 @@ import org.openccm.attestation.Measurement;
 import org.openccm.attestation.VerifiedEvidence;
 import org.openccm.attestation.VerificationContext;
 import org.openccm.attestation.x509.CertificateChains;
+import org.openccm.attestation.x509.Crls;
 import org.openccm.attestation.x509.Der;
 
 /**
@@ -221,7 +220,7 @@ public final class SnpVerifier implements EvidenceVerifier {
             }
             return List.of("revocation not checked: " + field + " for " + product.kdsName() + " could not be obtained (revocation policy: fail-open)");
         }
-        X509CRL crl = crl(der.get(), field);
+        X509CRL crl = Crls.parse(der.get(), field);
         List<String> warnings = new ArrayList<>();
         checkCrl(crl, amd.ark(), field, context.now(), context.collateralGrace(), warnings);
         if (crl.isRevoked(intermediate)) {
@@ -241,28 +240,7 @@ public final class SnpVerifier implements EvidenceVerifier {
             throw new EvidenceRejected(Reason.CHAIN, field, "is issued by " + crl.getIssuerX500Principal().getName() + ", not by "
                     + ark.getSubjectX500Principal().getName());
         }
-        try {
-            crl.verify(ark.getPublicKey());
-        } catch (GeneralSecurityException e) {
-            throw new EvidenceRejected(Reason.SIGNATURE, field, "is not signed by " + ark.getSubjectX500Principal().getName());
-        }
-        Instant next = crl.getNextUpdate() == null ? null : crl.getNextUpdate().toInstant();
-        if (now.isBefore(crl.getThisUpdate().toInstant()) || (next != null && now.isAfter(next.plus(grace)))) {
-            throw new EvidenceRejected(Reason.EXPIRED, field, "is not current at " + now + " (" + crl.getThisUpdate().toInstant() + " .. "
-                    + (next == null ? "" : next) + (grace.isZero() ? "" : ", grace " + grace) + ")");
-        }
-        if (next != null && now.isAfter(next)) {
-            warnings.add("stale collateral used within the grace period: " + field + " (next update was due " + next + ")");
-        }
-    }
-
-    /** A DER CRL, or a refusal naming {@code field}. */
-    public static X509CRL crl(byte[] der, String field) throws EvidenceRejected {
-        try {
-            return (X509CRL) CertificateFactory.getInstance("X.509").generateCRL(new ByteArrayInputStream(der));
-        } catch (GeneralSecurityException | RuntimeException e) {
-            throw new EvidenceRejected(Reason.MALFORMED, field, "not a DER X.509 CRL");
-        }
+        Crls.verify(crl, ark, field, now, grace, warnings);
     }
 
     /** The AMD certificates pinned for this product (the ARK signs its CRL). */

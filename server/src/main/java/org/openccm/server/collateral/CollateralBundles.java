@@ -35,6 +35,7 @@ import org.openccm.attestation.gpu.RimVerifier;
 import org.openccm.attestation.snp.AmdProduct;
 import org.openccm.attestation.snp.SnpVerifier;
 import org.openccm.attestation.x509.CertificateChains;
+import org.openccm.attestation.x509.Crls;
 import org.openccm.server.audit.AuditLog;
 import org.openccm.server.error.InvalidField;
 import org.openccm.server.identity.Caller;
@@ -165,7 +166,7 @@ public class CollateralBundles {
                 case "amd-crl" -> {
                     AmdProduct product = AmdProduct.fromProductName(key.substring(key.lastIndexOf(':') + 1));
                     X509Certificate ark = amd.pinned(product).orElseThrow().ark();
-                    SnpVerifier.checkCrl(SnpVerifier.crl(body, where), ark, where, validFrom, Duration.ZERO, new ArrayList<>());
+                    SnpVerifier.checkCrl(Crls.parse(body, where), ark, where, validFrom, Duration.ZERO, new ArrayList<>());
                 }
                 default -> throw new InvalidField(where, "kind " + kind + " is not one OpenCCM keeps");
             }

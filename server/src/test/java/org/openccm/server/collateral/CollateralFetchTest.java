@@ -5,11 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -328,20 +326,10 @@ class CollateralFetchTest extends ApiTest {
         final AtomicInteger kdsRequests = new AtomicInteger();
         final AtomicReference<String> lastKdsQuery = new AtomicReference<>();
         final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
-        private final HttpServer server;
-
-        Vendor() {
-            try {
-                server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            server.createContext("/", this::handle);
-            server.start();
-        }
+        private final Loopback server = new Loopback(this::handle);
 
         String url(String path) {
-            return "http://127.0.0.1:" + server.getAddress().getPort() + path;
+            return server.url(path);
         }
 
         int requests(String pathAndQuery) {
@@ -463,11 +451,7 @@ class CollateralFetchTest extends ApiTest {
         }
 
         private static void send(HttpExchange x, int status, byte[] body) throws IOException {
-            x.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-            if (body.length > 0) {
-                x.getResponseBody().write(body);
-            }
-            x.close();
+            Loopback.send(x, status, body);
         }
     }
 }

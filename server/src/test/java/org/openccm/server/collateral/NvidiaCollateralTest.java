@@ -5,11 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.math.BigInteger;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.security.KeyPair;
@@ -377,23 +374,10 @@ class NvidiaCollateralTest extends ApiTest {
             byte[] der = new OCSPRespBuilder().build(OCSPRespBuilder.SUCCESSFUL, basic).getEncoded();
             if (flipSignature) {
                 byte[] signature = basic.getSignature();
-                int at = indexOf(der, signature);
+                int at = RejectionSupport.indexOf(der, signature);
                 der[at + signature.length / 2] ^= 1;
             }
             return der;
-        }
-
-        private static int indexOf(byte[] haystack, byte[] needle) {
-            outer:
-            for (int i = 0; i + needle.length <= haystack.length; i++) {
-                for (int j = 0; j < needle.length; j++) {
-                    if (haystack[i + j] != needle[j]) {
-                        continue outer;
-                    }
-                }
-                return i;
-            }
-            throw new IllegalStateException("the signature is not in the response");
         }
     }
 
@@ -404,20 +388,10 @@ class NvidiaCollateralTest extends ApiTest {
         final List<BigInteger> ocspRequests = new CopyOnWriteArrayList<>();
         final AtomicReference<Responder> ocsp = new AtomicReference<>();
         final AtomicInteger requests = new AtomicInteger();
-        private final HttpServer server;
-
-        Nvidia() {
-            try {
-                server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            server.createContext("/", this::handle);
-            server.start();
-        }
+        private final Loopback server = new Loopback(this::handle);
 
         String url(String path) {
-            return "http://127.0.0.1:" + server.getAddress().getPort() + path;
+            return server.url(path);
         }
 
         private void handle(HttpExchange x) throws IOException {
@@ -459,11 +433,7 @@ class NvidiaCollateralTest extends ApiTest {
         }
 
         private static void send(HttpExchange x, int status, byte[] body) throws IOException {
-            x.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-            if (body.length > 0) {
-                x.getResponseBody().write(body);
-            }
-            x.close();
+            Loopback.send(x, status, body);
         }
     }
 }
