@@ -5,6 +5,7 @@ import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.Optional;
 import org.openccm.attestation.dcap.DcapCollateral;
+import org.openccm.attestation.dcap.PckRequest;
 import org.openccm.attestation.snp.AmdProduct;
 import org.openccm.attestation.snp.SnpReport;
 
@@ -20,6 +21,14 @@ public interface CollateralSource {
      * {@code now} is the verification instant (collateral must be current then).
      */
     Optional<DcapCollateral> intel(String fmspc, boolean tdx, String pckCa, Instant now) throws EvidenceRejected;
+
+    /**
+     * The PCK certificate chain (PEM: PCK, its CA, the root) of the platform a quote without it names by its encrypted
+     * PPID, CPUSVN, PCESVN and PCE ID (certification data type 2 or 3).
+     */
+    default Optional<byte[]> intelPckCertificate(PckRequest request, Instant now) throws EvidenceRejected {
+        return Optional.empty();
+    }
 
     /** The VCEK (DER or PEM) of the chip that signed this report, at its reported TCB. */
     Optional<byte[]> amdVcek(SnpReport report, Instant now) throws EvidenceRejected;

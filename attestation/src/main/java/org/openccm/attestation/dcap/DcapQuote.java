@@ -89,6 +89,11 @@ public record DcapQuote(
                 signature, key, qeReport, qeSignature, auth, certType, certData);
     }
 
+    /** What certification data of type 2 or 3 asks Intel for; null when the quote carries its PCK chain. */
+    public PckRequest pckRequest() throws EvidenceRejected {
+        return PckRequest.of(certificationType, certificationData);
+    }
+
     public EnclaveReport enclaveReport() throws EvidenceRejected {
         if (tdx) {
             throw new IllegalStateException("a TDX quote has a TD report");

@@ -82,36 +82,49 @@ public final class DcapVerifier {
      */
     public DcapAttestation verify(byte[] quoteBytes, byte[] collateralJson, VerificationContext context, String platform)
             throws EvidenceRejected {
-        if (collateralJson != null) {
-            return verify(quoteBytes, DcapCollateral.parse(collateralJson), context);
-        }
         DcapQuote quote = DcapQuote.parse(quoteBytes);
-        List<X509Certificate> pck = quote.certificationType() == 5 ? CertificateChains.parseAll("PCK", quote.certificationData()) : List.of();
+        List<X509Certificate> pck = pckChain(quote, context);
+        if (collateralJson != null) {
+            return verify(quote, pck, DcapCollateral.parse(collateralJson), context, Duration.ZERO);
+        }
         if (pck.isEmpty()) {
-            return verify(quoteBytes, (DcapCollateral) null, context);
+            return verify(quote, pck, null, context, Duration.ZERO);
         }
         String pckCa = pck.size() > 1 && pck.get(1).getSubjectX500Principal().getName().contains("Platform CA") ? "platform" : "processor";
         DcapCollateral fetched = context.collateral().intel(PckExtension.of(pck.getFirst()).fmspc(), quote.tdx(), pckCa, context.now()).orElseThrow(
                 () -> new EvidenceRejected(Reason.MALFORMED, "collateral",
                         "required for " + platform + " quotes: Intel's TCB info, QE identity and CRLs"));
-        return verify(quoteBytes, fetched, context, context.collateralGrace());
+        return verify(quote, pck, fetched, context, context.collateralGrace());
+    }
+
+    /**
+     * The quote's PCK chain: carried (certification data type 5) or, for a quote that names its platform by an
+     * encrypted PPID (types 2 and 3), from the context's collateral source; empty when neither has it.
+     */
+    private static List<X509Certificate> pckChain(DcapQuote quote, VerificationContext context) throws EvidenceRejected {
+        if (quote.certificationType() == 5) {
+            return CertificateChains.parseAll("PCK", quote.certificationData());
+        }
+        PckRequest request = quote.pckRequest();
+        if (request == null) {
+            throw new EvidenceRejected(Reason.CHAIN, "quote.certification_data",
+                    "type " + quote.certificationType() + " neither carries the PCK certificate chain (5) nor names the platform by an encrypted PPID (2, 3)");
+        }
+        byte[] pem = context.collateral().intelPckCertificate(request, context.now()).orElseThrow(() -> new EvidenceRejected(Reason.CHAIN,
+                "quote.certification_data", "the quote names its platform by an encrypted PPID, and Intel's PCK certificate for it cannot be had"));
+        return CertificateChains.parseAll("PCK", pem);
     }
 
     public DcapAttestation verify(byte[] quoteBytes, DcapCollateral collateral, VerificationContext context) throws EvidenceRejected {
-        return verify(quoteBytes, collateral, context, Duration.ZERO);
+        DcapQuote quote = DcapQuote.parse(quoteBytes);
+        return verify(quote, pckChain(quote, context), collateral, context, Duration.ZERO);
     }
 
     /** @param grace how long past its nextUpdate each piece of collateral may be, reported in collateralWarnings */
-    private DcapAttestation verify(byte[] quoteBytes, DcapCollateral collateral, VerificationContext context, Duration grace)
+    private DcapAttestation verify(DcapQuote quote, List<X509Certificate> pck, DcapCollateral collateral, VerificationContext context, Duration grace)
             throws EvidenceRejected {
         Instant now = context.now();
         List<String> stale = new ArrayList<>();
-        DcapQuote quote = DcapQuote.parse(quoteBytes);
-        if (quote.certificationType() != 5) {
-            throw new EvidenceRejected(Reason.CHAIN, "quote.certification_data",
-                    "type " + quote.certificationType() + " does not carry the PCK certificate chain (5)");
-        }
-        List<X509Certificate> pck = CertificateChains.parseAll("PCK", quote.certificationData());
         if (pck.size() != 3) {
             throw new EvidenceRejected(Reason.CHAIN, "PCK", "the chain has " + pck.size() + " certificates, not PCK, CA and root");
         }

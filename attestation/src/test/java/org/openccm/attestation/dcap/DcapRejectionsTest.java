@@ -104,11 +104,55 @@ class DcapRejectionsTest {
     // ---- the quote's signature data: the PCK chain and the QE's binding ----
 
     @Test
-    void certificationDataWithoutThePckChainIsRefused() {
+    void certificationDataOfAnotherKindIsRefused() {
         byte[] q = bytes(SGX_QUOTE);
-        q[MintedIntel.certTypeOffset(q)] = 3; // PCK certificate chain (5) -> encrypted PPID (3)
+        q[MintedIntel.certTypeOffset(q)] = 1; // PCK certificate chain (5) -> PPID in the clear (1)
         assertRejected(() -> VERIFIER.verify(q, collateral(SGX_COLLATERAL), JULY_2025), Reason.CHAIN, "quote.certification_data",
-                "type 3 does not carry the PCK certificate chain (5)");
+                "type 1 neither carries the PCK certificate chain (5) nor names the platform by an encrypted PPID (2, 3)");
+    }
+
+    @Test
+    void anEncryptedPpidOfTheWrongLengthIsRefused() {
+        byte[] q = bytes(SGX_QUOTE);
+        q[MintedIntel.certTypeOffset(q)] = 3; // the PEM chain read as an RSA-3072 encrypted PPID
+        assertRejected(() -> VERIFIER.verify(q, collateral(SGX_COLLATERAL), JULY_2025), Reason.MALFORMED, "quote.certification_data",
+                "type 3 must be 404 bytes (encrypted PPID, CPUSVN, PCESVN, PCE ID)");
+    }
+
+    @Test
+    void aQuoteNamingItsPlatformByEncryptedPpidVerifiesWithThePckCertificateFromTheSource() throws Exception {
+        byte[] q = MintedIntel.withEncryptedPpid(bytes(SGX_QUOTE));
+        byte[] chain = DcapQuote.parse(bytes(SGX_QUOTE)).certificationData();
+        java.util.List<PckRequest> asked = new java.util.ArrayList<>();
+        org.openccm.attestation.CollateralSource pcs = new org.openccm.attestation.CollateralSource() {
+            @Override
+            public java.util.Optional<DcapCollateral> intel(String fmspc, boolean tdx, String pckCa, Instant now) {
+                return java.util.Optional.empty();
+            }
+
+            @Override
+            public java.util.Optional<byte[]> amdVcek(org.openccm.attestation.snp.SnpReport report, Instant now) {
+                return java.util.Optional.empty();
+            }
+
+            @Override
+            public java.util.Optional<byte[]> intelPckCertificate(PckRequest request, Instant now) {
+                asked.add(request);
+                return java.util.Optional.of(chain);
+            }
+        };
+
+        DcapAttestation a = VERIFIER.verify(q, collateral(SGX_COLLATERAL), JULY_2025.collateral(pcs));
+
+        assertThat(a.fmspc()).isEqualToIgnoringCase("00a067110000");
+        assertThat(asked).singleElement().satisfies(r -> {
+            assertThat(r.encryptedPpid()).isEqualTo("ab".repeat(384));
+            assertThat(r.cpuSvn()).isEqualTo("0102030405060708090a0b0c0d0e0f10");
+            assertThat(r.pceSvn()).isEqualTo("0d00");
+            assertThat(r.pceId()).isEqualTo("0000");
+        });
+        assertRejected(() -> VERIFIER.verify(q, collateral(SGX_COLLATERAL), JULY_2025), Reason.CHAIN, "quote.certification_data",
+                "Intel's PCK certificate for it cannot be had");
     }
 
     @Test

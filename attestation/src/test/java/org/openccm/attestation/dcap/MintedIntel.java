@@ -148,8 +148,25 @@ public final class MintedIntel {
         return pem(pckCa, root);
     }
 
+    /** The quote with its PCK chain replaced by an encrypted PPID (type 3), as quotes made without a PCCS carry. */
+    public static byte[] withEncryptedPpid(byte[] q) {
+        int certType = MintedIntel.certTypeOffset(q);
+        byte[] data = new byte[384 + 20];
+        Arrays.fill(data, 0, 384, (byte) 0xab);
+        for (int i = 0; i < 16; i++) {
+            data[384 + i] = (byte) (i + 1);
+        }
+        data[400] = 13; // PCESVN 13, little-endian; PCE ID 0
+        byte[] out = Arrays.copyOf(q, certType + 6 + data.length);
+        ByteBuffer le = ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN);
+        le.putShort(certType, (short) 3).putInt(certType + 2, data.length);
+        System.arraycopy(data, 0, out, certType + 6, data.length);
+        le.putInt(432, out.length - 436);
+        return out;
+    }
+
     /** Where the v3 quote's certification data type is: after the QE authentication data. */
-    static int certTypeOffset(byte[] q) {
+    public static int certTypeOffset(byte[] q) {
         int authLength = ByteBuffer.wrap(q, AUTH_LENGTH, 2).order(ByteOrder.LITTLE_ENDIAN).getShort() & 0xffff;
         return AUTH_LENGTH + 2 + authLength;
     }

@@ -162,6 +162,8 @@ public class CollateralBundles {
                 case "qe-identity" -> signedJson(body, "enclaveIdentity", chain, validFrom);
                 case "pck-crl" -> crl(body).verify(chainToIntel(chain, validFrom).getFirst().getPublicKey());
                 case "root-ca-crl" -> crl(body).verify(intelRoot.getPublicKey());
+                case "pck-cert" -> CertificateChains.verify(CertificateChains.parseAll(where, body), List.of("PCK", "PCK CA", "Intel SGX Root CA"),
+                        List.of(intelRoot), validFrom);
                 case "nvidia-rim" -> nvidiaRims.verify(body, VerificationContext.at(validFrom));
                 case "amd-crl" -> {
                     AmdProduct product = AmdProduct.fromProductName(key.substring(key.lastIndexOf(':') + 1));

@@ -8,10 +8,13 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509CRL;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
+import org.openccm.attestation.Hex;
+import org.openccm.attestation.dcap.PckRequest;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -51,6 +54,47 @@ final class IntelPcs {
     }
 
     static final String ROOT_CRL_KEY = "intel:root-ca-crl";
+
+    /** The platform a PCK request names: the encrypted PPID's digest (the PPID itself is not kept), its SVNs and PCE ID. */
+    static String pckCertificateKey(PckRequest r) {
+        return "intel:pck-cert:" + Hex.of(sha256(r.encryptedPpid())).substring(0, 32) + ":" + r.cpuSvn() + ":" + r.pceSvn() + ":" + r.pceId();
+    }
+
+    /**
+     * The PCK certificate of a platform that names itself by its encrypted PPID ({@code GET
+     * /sgx/certification/v4/pckcert}); kept as PEM: the PCK, then the issuer chain of the
+     * {@code SGX-PCK-Certificate-Issuer-Chain} header. Valid while the PCK certificate is.
+     */
+    Optional<Item> pckCertificate(PckRequest r) throws VendorHttp.Unavailable {
+        String url = base + "/sgx/certification/v4/pckcert?encrypted_ppid=" + r.encryptedPpid() + "&cpusvn=" + r.cpuSvn() + "&pcesvn=" + r.pceSvn()
+                + "&pceid=" + r.pceId();
+        Optional<HttpResponse<byte[]>> response = http.get(url);
+        if (response.isEmpty()) {
+            return Optional.empty();
+        }
+        String issuers = chain(response.get(), "SGX-PCK-Certificate-Issuer-Chain");
+        if (issuers == null) {
+            throw new IllegalArgumentException(url + " answered without the SGX-PCK-Certificate-Issuer-Chain header");
+        }
+        byte[] pem = (new String(response.get().body(), StandardCharsets.US_ASCII).strip() + "\n" + issuers.strip() + "\n").getBytes(StandardCharsets.US_ASCII);
+        X509Certificate pck;
+        try {
+            pck = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(response.get().body()));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException(url + " did not answer a PEM certificate", e);
+        }
+        // The request's encrypted PPID stays out of the stored source: it names a machine.
+        return Optional.of(new Item(pckCertificateKey(r), "intel", "pck-cert", base + "/sgx/certification/v4/pckcert", pem, null,
+                pck.getNotBefore().toInstant(), pck.getNotAfter().toInstant(), clock.instant()));
+    }
+
+    private static byte[] sha256(String text) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.US_ASCII));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     Optional<Item> tcbInfo(String fmspc, boolean tdx) throws VendorHttp.Unavailable {
         String url = base + "/" + (tdx ? "tdx" : "sgx") + "/certification/v4/tcb?fmspc=" + fmspc.toUpperCase(Locale.ROOT);

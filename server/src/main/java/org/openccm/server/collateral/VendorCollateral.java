@@ -19,6 +19,7 @@ import org.openccm.attestation.EvidenceRejected;
 import org.openccm.attestation.EvidenceRejected.Reason;
 import org.openccm.attestation.Hex;
 import org.openccm.attestation.dcap.DcapCollateral;
+import org.openccm.attestation.dcap.PckRequest;
 import org.openccm.attestation.snp.AmdProduct;
 import org.openccm.attestation.snp.SnpReport;
 import org.openccm.attestation.x509.CertificateChains;
@@ -120,6 +121,11 @@ public class VendorCollateral implements CollateralSource {
             }
         }
         return Optional.empty();
+    }
+
+    @Override
+    public Optional<byte[]> intelPckCertificate(PckRequest request, Instant now) {
+        return item(IntelPcs.pckCertificateKey(request), now, intel.enabled(), () -> intel.pckCertificate(request)).map(Item::body);
     }
 
     @Override

@@ -82,6 +82,7 @@ class CollateralFetchTest extends ApiTest {
         VENDOR.counts.clear();
         VENDOR.noPckCrl.set(false);
         VENDOR.noAmdCrl.set(false);
+        VENDOR.noPckCertificate.set(false);
         // Each test starts with an empty cache (only this class's server fetches collateral).
         jdbc.sql("DELETE FROM collateral_items").update();
     }
@@ -186,6 +187,26 @@ class CollateralFetchTest extends ApiTest {
             assertThat(e.getMessage()).contains("is revoked (serial " + intel.pck.getSerialNumber().toString(16) + ")");
         });
         assertThat(VENDOR.requests("/sgx/certification/v4/pckcrl?ca=processor&encoding=der")).as("fetched again, now listing the PCK").isEqualTo(2);
+    }
+
+    @Test
+    void aQuoteNamingItsPlatformByEncryptedPpidGetsItsPckCertificateFromPcs() throws Exception {
+        VENDOR.rootCrl.set("sgx-dcap/collateral-phala-sgx-2025-06/root-ca-crl.der");
+        byte[] quote = MintedIntel.withEncryptedPpid(Files.readAllBytes(TestFiles.vector("sgx-dcap/phala-sgx-v3-quote.bin")));
+
+        JsonNode e = explainBytes("SGX", quote, "2025-07-01T00:00:00Z");
+        explainBytes("SGX", quote, "2025-07-01T00:00:00Z");
+        int asked = VENDOR.requests("/sgx/certification/v4/pckcert?encrypted_ppid=" + "ab".repeat(384)
+                + "&cpusvn=0102030405060708090a0b0c0d0e0f10&pcesvn=0d00&pceid=0000");
+        VENDOR.noPckCertificate.set(true);
+        jdbc.sql("DELETE FROM collateral_items WHERE kind = 'pck-cert'").update();
+        JsonNode none = explainBytes("SGX", quote, "2025-07-01T00:00:00Z");
+
+        assertThat(e.path("verified").asBoolean()).as(e.toString()).isTrue();
+        assertThat(asked).as("asked once, then cached").isEqualTo(1);
+        assertThat(none.path("verified").asBoolean()).isFalse();
+        assertThat(none.path("field").asString()).isEqualTo("quote.certification_data");
+        assertThat(none.path("detail").asString()).contains("Intel's PCK certificate for it cannot be had");
     }
 
     @Test
@@ -302,6 +323,14 @@ class CollateralFetchTest extends ApiTest {
         return target.post("/v1/attestation/explain", body).expect(200).body();
     }
 
+    private JsonNode explainBytes(String platform, byte[] evidence, String at) {
+        ObjectNode body = Api.object()
+                .put("platform", platform)
+                .put("evidence", Base64.getEncoder().encodeToString(evidence))
+                .put("verification_time", Instant.parse(at).getEpochSecond());
+        return api.post("/v1/attestation/explain", body).expect(200).body();
+    }
+
     private JsonNode explain(String platform, String evidence, String at) {
         try {
             ObjectNode body = Api.object()
@@ -319,6 +348,7 @@ class CollateralFetchTest extends ApiTest {
         final AtomicBoolean down = new AtomicBoolean();
         final AtomicBoolean noPckCrl = new AtomicBoolean();
         final AtomicBoolean noAmdCrl = new AtomicBoolean();
+        final AtomicBoolean noPckCertificate = new AtomicBoolean();
         final AtomicReference<String> rootCrl = new AtomicReference<>();
         /** When set, PCS answers for FMSPC 00A067110000 come from this minted Intel. */
         final AtomicReference<MintedIntel> minted = new AtomicReference<>();
@@ -368,6 +398,18 @@ class CollateralFetchTest extends ApiTest {
                             "SGX-PCK-CRL-Issuer-Chain", processor ? phala + "pck-crl-issuer-chain.pem" : tdx + "pck-crl-issuer-chain.pem");
                 }
                 case "/IntelSGXRootCA.der" -> send(x, 200, read(rootCrl.get()));
+                case "/sgx/certification/v4/pckcert" -> {
+                    if (noPckCertificate.get() || param(query, "encrypted_ppid") == null) {
+                        send(x, 404, new byte[0]);
+                        return;
+                    }
+                    // The platform's PCK, with its CA and the root in the issuer-chain header, as PCS answers.
+                    String chain = new String(phalaPckChain(), StandardCharsets.US_ASCII);
+                    int second = chain.indexOf("-----BEGIN CERTIFICATE-----", 1);
+                    x.getResponseHeaders().add("SGX-PCK-Certificate-Issuer-Chain", URLEncoder.encode(chain.substring(second), StandardCharsets.UTF_8));
+                    x.getResponseHeaders().add("SGX-FMSPC", "00A067110000");
+                    send(x, 200, chain.substring(0, second).getBytes(StandardCharsets.US_ASCII));
+                }
                 case "/vcek/v1/Milan/crl" -> send(x, noAmdCrl.get() ? 404 : 200, noAmdCrl.get() ? new byte[0] : read("sev-snp/kds/amd-milan-crl-2025-05-06.der"));
                 default -> {
                     if (path.startsWith("/vcek/v1/Milan/")) {
@@ -432,6 +474,14 @@ class CollateralFetchTest extends ApiTest {
                 return null;
             }
             return Arrays.stream(query.split("&")).filter(p -> p.startsWith(name + "=")).map(p -> p.substring(name.length() + 1)).findFirst().orElse(null);
+        }
+
+        private static byte[] phalaPckChain() {
+            try {
+                return org.openccm.attestation.dcap.DcapQuote.parse(read("sgx-dcap/phala-sgx-v3-quote.bin")).certificationData();
+            } catch (org.openccm.attestation.EvidenceRejected e) {
+                throw new IllegalStateException(e);
+            }
         }
 
         private static byte[] der(String pem) {

@@ -70,6 +70,7 @@ class CollateralController {
             case "tcb-info", "qe-identity" -> "Intel's signature over the exact JSON, issuer chain to the pinned Intel SGX Root CA; validity window";
             case "pck-crl" -> "signed by the PCK's CA, chained to the pinned Intel SGX Root CA; thisUpdate/nextUpdate";
             case "root-ca-crl" -> "signed by the pinned Intel SGX Root CA; thisUpdate/nextUpdate";
+            case "pck-cert" -> "chain to the pinned Intel SGX Root CA, checked with the PCK CRLs; signs the quote's QE report";
             case "amd-crl" -> "signed by the product's pinned ARK (RSASSA-PSS); thisUpdate/nextUpdate";
             case "nvidia-rim" -> "XML signature, chain to the pinned NVIDIA CoRIM root, OCSP of that chain";
             case "vcek" -> "chain to the product's pinned ASK and ARK; verified a report of this chip at this TCB";
