@@ -41,6 +41,7 @@ public final class OciRegistryClient {
             .build();
     private final JsonMapper json = JsonMapper.builder().build();
     private final List<String> insecureHosts;
+    private static final int MAX_CACHED_LOGINS = 10_000;
     private final Map<String, String> tokens = new ConcurrentHashMap<>();
 
     public OciRegistryClient(List<String> insecureHosts) {
@@ -205,7 +206,9 @@ public final class OciRegistryClient {
     private <T> HttpResponse<T> send(
             Reference ref, RegistryService.Credential credential, String actions, RequestShape shape, HttpResponse.BodyHandler<T> body)
             throws RegistryException {
-        String scopeKey = ref.registry() + "|" + ref.repository() + "|" + actions + "|" + (credential == null ? "" : credential.username());
+        // Keyed by a digest of the whole credential, never the user name alone: another account that names the same
+        // repository and user (on ECR the user is always AWS) must not ride on a login it did not make.
+        String scopeKey = ref.registry() + "|" + ref.repository() + "|" + actions + "|" + credentialDigest(credential);
         HttpResponse<T> r = exchange(shape.apply(HttpRequest.newBuilder()), tokens.get(scopeKey), body);
         if (r.statusCode() != 401) {
             return r;
@@ -221,6 +224,9 @@ public final class OciRegistryClient {
             authorization = "Bearer " + token(challenge, ref, actions, credential);
         } else {
             throw new RegistryException(401, ref.registry() + " asks for an unsupported authentication: " + challenge);
+        }
+        if (tokens.size() > MAX_CACHED_LOGINS) {
+            tokens.clear(); // a bound, not an eviction policy: a login is cheap to make again
         }
         tokens.put(scopeKey, authorization);
         r = exchange(shape.apply(HttpRequest.newBuilder()), authorization, body);
@@ -291,6 +297,21 @@ public final class OciRegistryClient {
             String body = new String(r.body(), StandardCharsets.UTF_8);
             throw new RegistryException(r.statusCode(), what + ": registry answered " + r.statusCode()
                     + (body.isBlank() ? "" : " " + body.substring(0, Math.min(body.length(), 300))));
+        }
+    }
+
+    private static String credentialDigest(RegistryService.Credential c) {
+        if (c == null) {
+            return "anonymous";
+        }
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(c.username().getBytes(StandardCharsets.UTF_8));
+            sha.update((byte) 0);
+            sha.update((c.password() == null ? "" : c.password()).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(sha.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 

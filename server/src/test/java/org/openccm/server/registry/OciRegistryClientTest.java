@@ -42,6 +42,20 @@ class OciRegistryClientTest {
     }
 
     @Test
+    void aLoginIsNotLentToAnotherCredentialWithTheSameUserName() throws Exception {
+        // Two accounts, one repository, one user name, different passwords: the second must not ride on the first's login.
+        Reference ref = Reference.parse(TestRegistry.host() + "/openccm/shared-" + UUID.randomUUID() + ":v1");
+        client.pushBlob(ref, "first account's layer".getBytes(StandardCharsets.UTF_8), GOOD);
+
+        assertThatThrownBy(() -> client.pushBlob(ref, "second account's layer".getBytes(StandardCharsets.UTF_8),
+                        new RegistryService.Credential(TestRegistry.USER, "the second account's wrong password")))
+                .isInstanceOfSatisfying(RegistryException.class, e -> {
+                    assertThat(e.status()).isEqualTo(401);
+                    assertThat(e.getMessage()).contains("refused the credentials");
+                });
+    }
+
+    @Test
     void wrongOrMissingCredentialsAndMissingImagesFailWithTheirReason() {
         Reference ref = Reference.parse(TestRegistry.host() + "/openccm/absent:v1");
 
