@@ -35,17 +35,21 @@ public final class OciRegistryClient {
     private static final String ACCEPT = String.join(", ", OCI_MANIFEST, OCI_INDEX, DOCKER_MANIFEST, DOCKER_LIST);
     private static final Pattern CHALLENGE_PARAM = Pattern.compile("(\\w+)=\"([^\"]*)\"");
 
+    // Redirects are followed here, hop by hop, so that each target is checked against the network rules.
     private final HttpClient http = HttpClient.newBuilder()
             .connectTimeout(Duration.ofSeconds(10))
-            .followRedirects(HttpClient.Redirect.NORMAL)
+            .followRedirects(HttpClient.Redirect.NEVER)
             .build();
+    private static final int MAX_REDIRECTS = 5;
     private final JsonMapper json = JsonMapper.builder().build();
     private final List<String> insecureHosts;
+    private final NetworkRules network;
     private static final int MAX_CACHED_LOGINS = 10_000;
     private final Map<String, String> tokens = new ConcurrentHashMap<>();
 
-    public OciRegistryClient(List<String> insecureHosts) {
+    public OciRegistryClient(List<String> insecureHosts, NetworkRules network) {
         this.insecureHosts = List.copyOf(insecureHosts);
+        this.network = network;
     }
 
     /** registry host, repository path, and tag or digest of an image reference. */
@@ -136,7 +140,8 @@ public final class OciRegistryClient {
     public void downloadBlob(Reference ref, String digest, RegistryService.Credential credential, java.nio.file.Path file)
             throws RegistryException {
         HttpResponse<java.nio.file.Path> r = send(ref, credential, "pull", b -> b.uri(url(ref, "/blobs/" + digest)).GET(),
-                HttpResponse.BodyHandlers.ofFile(file));
+                HttpResponse.BodyHandlers.ofFile(file, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE,
+                        java.nio.file.StandardOpenOption.TRUNCATE_EXISTING));
         if (r.statusCode() != 200) {
             throw new RegistryException(r.statusCode(), "blob " + digest + ": registry answered " + r.statusCode());
         }
@@ -273,15 +278,55 @@ public final class OciRegistryClient {
             b.header("Authorization", authorization);
         }
         b.timeout(Duration.ofMinutes(5));
+        HttpRequest request = b.build();
         try {
-            return http.send(b.build(), body);
+            for (int hop = 0; ; hop++) {
+                checkTarget(request.uri());
+                HttpResponse<T> response = http.send(request, body);
+                int status = response.statusCode();
+                boolean redirect = status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+                Optional<String> location = response.headers().firstValue("Location");
+                if (!redirect || location.isEmpty() || !(request.method().equals("GET") || request.method().equals("HEAD"))) {
+                    return response;
+                }
+                if (hop >= MAX_REDIRECTS) {
+                    throw new RegistryException(502, "registry " + request.uri().getAuthority() + " redirects more than " + MAX_REDIRECTS + " times");
+                }
+                URI next = request.uri().resolve(location.get());
+                HttpRequest.Builder follow = HttpRequest.newBuilder(next).timeout(Duration.ofMinutes(5)).method(request.method(),
+                        HttpRequest.BodyPublishers.noBody());
+                // A login is for the registry: never handed to the storage a blob redirect points at.
+                if (authorization != null && next.getAuthority() != null && next.getAuthority().equalsIgnoreCase(request.uri().getAuthority())) {
+                    follow.header("Authorization", authorization);
+                }
+                request.headers().firstValue("Accept").ifPresent(a -> follow.header("Accept", a));
+                request = follow.build();
+            }
         } catch (IOException e) {
             String why = e instanceof java.net.ConnectException ? "connection refused"
                     : e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
-            throw new RegistryException(503, "registry " + b.build().uri().getAuthority() + " unreachable: " + why);
+            throw new RegistryException(503, "registry " + request.uri().getAuthority() + " unreachable: " + why);
+        } catch (IllegalArgumentException e) {
+            throw new RegistryException(502, "registry " + request.uri().getAuthority() + " redirects to an unusable location");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RegistryException(503, "interrupted");
+        }
+    }
+
+    /** Refuses, before connecting, a target the network rules do not allow (checked again at every redirect). */
+    private void checkTarget(URI uri) throws RegistryException {
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+        if (!scheme.equals("https") && !scheme.equals("http")) {
+            throw new RegistryException(502, "refused to contact " + uri.getScheme() + ": only http(s) registries are contacted");
+        }
+        String host = uri.getHost();
+        if (host == null) {
+            throw new RegistryException(502, "refused to contact a location without a host");
+        }
+        String why = network.refusal(host.startsWith("[") ? host.substring(1, host.length() - 1) : host);
+        if (why != null) {
+            throw new RegistryException(403, "refused to contact " + uri.getAuthority() + ": " + why);
         }
     }
 

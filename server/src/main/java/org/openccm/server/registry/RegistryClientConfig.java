@@ -8,9 +8,14 @@ import org.springframework.context.annotation.Configuration;
 
 @Configuration(proxyBeanMethods = false)
 class RegistryClientConfig {
-    /** Plain HTTP only for the loopback hosts listed in openccm.registry.insecure-hosts. */
+    /**
+     * Plain HTTP only for the hosts listed in openccm.registry.insecure-hosts; internal networks only those listed in
+     * openccm.registry.allowed-networks.
+     */
     @Bean
-    OciRegistryClient ociRegistryClient(@Value("${openccm.registry.insecure-hosts}") List<String> insecureHosts) {
-        return new OciRegistryClient(insecureHosts);
+    OciRegistryClient ociRegistryClient(
+            @Value("${openccm.registry.insecure-hosts}") List<String> insecureHosts,
+            @Value("${openccm.registry.allowed-networks:}") List<String> allowedNetworks) {
+        return new OciRegistryClient(insecureHosts, new NetworkRules(allowedNetworks));
     }
 }

@@ -18,6 +18,7 @@ import org.openccm.server.conversion.eif.EifMeasurements;
 import org.openccm.server.conversion.eif.EifReader;
 import org.openccm.server.conversion.eif.TarEntry;
 import org.openccm.server.conversion.eif.TarReader;
+import org.openccm.server.registry.NetworkRules;
 import org.openccm.server.registry.OciRegistryClient;
 import org.openccm.server.registry.OciRegistryClient.Reference;
 import org.openccm.server.registry.RegistryService;
@@ -40,7 +41,7 @@ class ConversionApiTest extends ApiTest {
     private static final String PCR8 = "7a65231baeb37a90899f6ac230498662dffead170c92e2ee1af1e5b4540b93c15f12118667c4417cca2430a2677891dd";
     private static final RegistryService.Credential CREDENTIAL =
             new RegistryService.Credential(TestRegistry.USER, TestRegistry.PASSWORD);
-    private final OciRegistryClient client = new OciRegistryClient(List.of("127.0.0.1"));
+    private final OciRegistryClient client = new OciRegistryClient(List.of("127.0.0.1"), new NetworkRules(List.of("127.0.0.0/8")));
     private String host;
 
     @org.springframework.beans.factory.annotation.Autowired

@@ -14,7 +14,7 @@ import org.openccm.server.registry.OciRegistryClient.RegistryException;
 /** Against a real registry on loopback: push an image the test builds, pull it back, and fail clearly. */
 class OciRegistryClientTest {
     private static final RegistryService.Credential GOOD = new RegistryService.Credential(TestRegistry.USER, TestRegistry.PASSWORD);
-    private final OciRegistryClient client = new OciRegistryClient(List.of("127.0.0.1", "localhost"));
+    private final OciRegistryClient client = new OciRegistryClient(List.of("127.0.0.1", "localhost"), new NetworkRules(List.of("127.0.0.1/32")));
 
     @Test
     void pushesAnImageAndPullsItBack() throws Exception {
@@ -53,6 +53,44 @@ class OciRegistryClientTest {
                     assertThat(e.status()).isEqualTo(401);
                     assertThat(e.getMessage()).contains("refused the credentials");
                 });
+    }
+
+    @Test
+    void internalAddressesAreRefusedBeforeAnyConnectionUnlessAllowed() {
+        OciRegistryClient strict = new OciRegistryClient(List.of("127.0.0.1"), NetworkRules.strict());
+
+        assertThatThrownBy(() -> strict.manifest(Reference.parse(TestRegistry.host() + "/openccm/any:v1"), GOOD))
+                .isInstanceOfSatisfying(RegistryException.class, e -> {
+                    assertThat(e.status()).isEqualTo(403);
+                    assertThat(e.getMessage()).contains("refused to contact", "127.0.0.1 is a loopback address", "OPENCCM_REGISTRY_ALLOWED_NETWORKS");
+                });
+        assertThatThrownBy(() -> strict.manifest(Reference.parse("169.254.169.254/latest/meta-data:v1"), null))
+                .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.getMessage()).contains("link-local", "metadata"));
+        assertThatThrownBy(() -> strict.manifest(Reference.parse("10.0.0.7:5000/internal/app:v1"), null))
+                .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.getMessage()).contains("10.0.0.7 is a private address"));
+    }
+
+    @Test
+    void aRedirectToARefusedAddressIsNotFollowed() throws Exception {
+        // A registry (allowed: 127.0.0.1) that sends the client on to 127.0.0.2 (loopback, not allowed) and to metadata.
+        com.sun.net.httpserver.HttpServer redirector = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        java.util.concurrent.atomic.AtomicReference<String> target = new java.util.concurrent.atomic.AtomicReference<>();
+        redirector.createContext("/", x -> {
+            x.getResponseHeaders().add("Location", target.get());
+            x.sendResponseHeaders(307, -1);
+            x.close();
+        });
+        redirector.start();
+        try {
+            Reference ref = Reference.parse("127.0.0.1:" + redirector.getAddress().getPort() + "/openccm/app:v1");
+            for (String refused : List.of("http://127.0.0.2:" + redirector.getAddress().getPort() + "/v2/x", "http://169.254.169.254/latest/meta-data/")) {
+                target.set(refused);
+                assertThatThrownBy(() -> client.blob(ref, "sha256:" + "0".repeat(64), null))
+                        .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.getMessage()).contains("refused to contact", "OPENCCM_REGISTRY_ALLOWED_NETWORKS"));
+            }
+        } finally {
+            redirector.stop(0);
+        }
     }
 
     @Test

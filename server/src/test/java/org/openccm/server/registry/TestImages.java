@@ -17,7 +17,7 @@ public final class TestImages {
     /** The dm-verity roots of the two layers of {@link #pushAciImage}: tar2ext4 vectors 02 and 04. */
     public static final String BASIC_ROOT = "f93f312f2a3d7d053629a30eb923fe580e0f9600643d210f0816f94e1c3c5820";
     public static final String WHITEOUTS_ROOT = "7faf6bb1e76e2edc655b248199606e9f6e01334dbffe5396d3e796a18dbf89d3";
-    private static final OciRegistryClient CLIENT = new OciRegistryClient(List.of("127.0.0.1"));
+    private static final OciRegistryClient CLIENT = new OciRegistryClient(List.of("127.0.0.1"), new NetworkRules(List.of("127.0.0.0/8")));
 
     private TestImages() {}
 
