@@ -39,6 +39,7 @@ public class AccountService implements BearerCredentials {
     private final org.springframework.context.ApplicationEventPublisher events;
     private final Clock clock;
     private final Duration tokenTtl;
+    private final LoginThrottle throttle;
     // bcrypt through Spring's delegating encoder: the "{bcrypt}" prefix lets the algorithm be upgraded later.
     private final PasswordEncoder passwords = PasswordEncoderFactories.createDelegatingPasswordEncoder();
     // Checked against when the email is unknown, so a wrong email costs as long as a wrong password.
@@ -53,7 +54,9 @@ public class AccountService implements BearerCredentials {
             AuditLog audit,
             org.springframework.context.ApplicationEventPublisher events,
             Clock clock,
-            @Value("${openccm.auth.token-ttl}") Duration tokenTtl) {
+            @Value("${openccm.auth.token-ttl}") Duration tokenTtl,
+            LoginThrottle throttle) {
+        this.throttle = throttle;
         this.users = users;
         this.accounts = accounts;
         this.sessions = sessions;
@@ -67,14 +70,20 @@ public class AccountService implements BearerCredentials {
 
     public record LoggedIn(String accessToken, UUID userId, UUID selectedAccountId, Instant expiresAt) {}
 
-    /** Checks the password and opens a session; an account is selected at once when the user has only one. */
+    /**
+     * Checks the password and opens a session; an account is selected at once when the user has only one. Failed
+     * attempts from {@code source} (the client's address) count towards the {@link LoginThrottle}'s limits.
+     */
     @Transactional
-    public LoggedIn logIn(String email, String password) {
+    public LoggedIn logIn(String email, String password, String source) {
+        throttle.check(email, source);
         Optional<User> user = users.findByEmail(email);
         String hash = user.map(User::passwordHash).orElse(unknownUserHash);
         if (!passwords.matches(password, hash) || user.isEmpty()) {
+            throttle.failed(email, source);
             throw new Unauthenticated("invalid email or password");
         }
+        throttle.succeeded(email);
         Instant now = clock.instant();
         Instant expires = now.plus(tokenTtl);
         List<Membership> memberships = accounts.membershipsOf(user.get().id());

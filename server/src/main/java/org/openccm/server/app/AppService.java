@@ -36,8 +36,11 @@ public class AppService {
     private final TaskService tasks;
     private final AuditLog audit;
     private final Clock clock;
+    private final DomainNames domainNames;
 
-    AppService(AppRepository apps, AppDomainRepository domains, TaskService tasks, AuditLog audit, Clock clock) {
+    AppService(AppRepository apps, AppDomainRepository domains, TaskService tasks, AuditLog audit, Clock clock,
+            @org.springframework.beans.factory.annotation.Value("${openccm.pki.allow-single-label-domains:false}") boolean singleLabel) {
+        this.domainNames = new DomainNames(singleLabel);
         this.apps = apps;
         this.domains = domains;
         this.tasks = tasks;
@@ -120,7 +123,7 @@ public class AppService {
                 f.isvsvn(),
                 f.memSize(),
                 f.threads(),
-                DomainNames.normalize("allowed_domains", f.allowedDomains()),
+                domainNames.normalize("allowed_domains", f.allowedDomains()),
                 f.defaultBuildSettings(),
                 f.advancedSettings(),
                 f.labels() == null ? Map.of() : f.labels(),
@@ -158,7 +161,7 @@ public class AppService {
                 f.threads() == null ? old.threads() : f.threads(),
                 f.allowedDomains() == null
                         ? old.allowedDomains()
-                        : DomainNames.normalize("allowed_domains", f.allowedDomains()),
+                        : domainNames.normalize("allowed_domains", f.allowedDomains()),
                 f.defaultBuildSettings() == null ? old.defaultBuildSettings() : f.defaultBuildSettings(),
                 f.advancedSettings() == null ? old.advancedSettings() : f.advancedSettings(),
                 f.labels() == null ? old.labels() : f.labels(),

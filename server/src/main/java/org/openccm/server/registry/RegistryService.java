@@ -172,7 +172,8 @@ public class RegistryService {
     }
 
     private static String url(String url) {
-        String host = ImageNames.normalize(FieldRules.required("url", url));
+        // a host (253) and a port: anything longer cannot be a registry, and would not fit the unique index
+        String host = ImageNames.normalize(FieldRules.required("url", FieldRules.text("url", url, 260)));
         if (!HOST.matcher(host).matches()) {
             throw new InvalidField("url", "a registry host, with an optional port, e.g. registry.example.com:5000");
         }

@@ -92,6 +92,15 @@ class AppApiTest extends ApiTest {
         assertThat(created.path("allowed_domains").toString()).isEqualTo("[\"api.example.com\",\"*.svc.example.com\"]");
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"127.0.0.1", "10.0.0.1", "::1", "[::1]", "localhost", "billing"})
+    void ipLiteralsAndSingleLabelsAreNotDomainNames(String domain) {
+        ObjectNode app = Fixtures.app("TDX");
+        app.putArray("allowed_domains").add("api.example.com").add(domain);
+
+        api.post("/v1/apps", app).rejects("allowed_domains[1]");
+    }
+
     @Test
     void anAppIsUpdatedButItsTypeIsFixed() {
         UUID id = Fixtures.createApp(api, "EDP-SGX");

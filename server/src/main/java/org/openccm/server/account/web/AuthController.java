@@ -39,9 +39,10 @@ class AuthController {
 
     @PostMapping("/v1/sys/auth")
     @Operation(summary = "Log in with HTTP Basic (email, password); returns a bearer token for the other calls")
-    ResponseEntity<AuthResponse> logIn(@RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String header) {
+    ResponseEntity<AuthResponse> logIn(@RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String header,
+            jakarta.servlet.http.HttpServletRequest request) {
         String[] credentials = basic(header);
-        AccountService.LoggedIn in = accounts.logIn(credentials[0], credentials[1]);
+        AccountService.LoggedIn in = accounts.logIn(credentials[0], credentials[1], request.getRemoteAddr());
         long expires = in.expiresAt().getEpochSecond();
         return ResponseEntity.ok()
                 .header(HttpHeaders.CACHE_CONTROL, "no-store")

@@ -137,7 +137,12 @@ class AttestationController {
     @PreAuthorize(Roles.READ)
     @Operation(summary = "Verify and match evidence without issuing anything, and say why each image did or did not match")
     ExplainResponse explain(@AuthenticationPrincipal Caller caller, @RequestBody ExplainRequest request) {
-        Instant at = request.verificationTime() == null ? null : Instant.ofEpochSecond(request.verificationTime());
+        Long seconds = request.verificationTime();
+        // 0001-01-01 .. 9999-12-31: any instant a certificate can name
+        if (seconds != null && (seconds < -62135596800L || seconds > 253402300799L)) {
+            throw new org.openccm.server.error.InvalidField("verification_time", "seconds since the epoch, between years 1 and 9999");
+        }
+        Instant at = seconds == null ? null : Instant.ofEpochSecond(seconds);
         AttestationService.Explanation e = attestation.explain(
                 caller.account(), evidence(request.platform(), request.evidence(), request.vcek(), request.collateral(), request.gpu()), at);
         if (!e.verified()) {

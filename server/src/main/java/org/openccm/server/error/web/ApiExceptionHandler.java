@@ -40,9 +40,14 @@ public class ApiExceptionHandler {
 
     @ExceptionHandler(ApiException.class)
     ResponseEntity<ErrorBody> api(ApiException e) {
-        return ErrorBody.of(HttpStatus.valueOf(e.status()), e.code(), e.getMessage(), e.field())
+        ResponseEntity<ErrorBody> response = ErrorBody.of(HttpStatus.valueOf(e.status()), e.code(), e.getMessage(), e.field())
                 .withReason(e.reason())
                 .toResponse();
+        if (e instanceof org.openccm.server.error.TooManyRequests tooMany) {
+            return ResponseEntity.status(response.getStatusCode()).contentType(ErrorBody.PROBLEM_JSON)
+                    .header("Retry-After", Long.toString(tooMany.retryAfterSeconds())).body(response.getBody());
+        }
+        return response;
     }
 
     @ExceptionHandler(HttpMessageNotReadableException.class)
@@ -70,18 +75,29 @@ public class ApiExceptionHandler {
             return new InvalidField(
                     path(format), "expected " + describe(format.getTargetType()) + ", got " + format.getValue());
         }
-        if (e instanceof MismatchedInputException mismatch && !mismatch.getPath().isEmpty()) {
-            return new InvalidField(path(mismatch), "expected " + describe(mismatch.getTargetType()));
+        if (e instanceof tools.jackson.databind.exc.InvalidNullException nulled) {
+            return new InvalidField(path(nulled), "must not be null");
+        }
+        if (e instanceof MismatchedInputException mismatch) {
+            // at the top level too: "expected an object", never the Java type Jackson names
+            return new InvalidField(mismatch.getPath().isEmpty() ? document : path(mismatch), "expected " + describe(mismatch.getTargetType()));
         }
         if (e instanceof StreamReadException read) {
             return new InvalidField(document, "not valid JSON: " + read.getOriginalMessage());
         }
-        return new InvalidField(e.getPath().isEmpty() ? document : path(e), e.getOriginalMessage());
+        // Anything else Jackson says names Java types: the client learns where, and that the value is not acceptable.
+        return new InvalidField(e.getPath().isEmpty() ? document : path(e), "not an acceptable value here");
     }
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
     ResponseEntity<ErrorBody> typeMismatch(MethodArgumentTypeMismatchException e) {
         return invalid(e.getName(), "expected " + describe(e.getRequiredType()) + ", got " + e.getValue());
+    }
+
+    // A blank path segment (GET /v1/apps/%20) leaves the variable unset.
+    @ExceptionHandler(org.springframework.web.bind.MissingPathVariableException.class)
+    ResponseEntity<ErrorBody> missingPathVariable(org.springframework.web.bind.MissingPathVariableException e) {
+        return invalid(e.getVariableName(), "required in the path, not blank");
     }
 
     @ExceptionHandler(MissingServletRequestParameterException.class)
@@ -206,8 +222,8 @@ public class ApiExceptionHandler {
             case "Integer", "int", "Long", "long" -> "an integer";
             case "Boolean", "boolean" -> "true or false";
             case "String" -> "a string";
-            case "List" -> "an array";
-            default -> "an object (" + type.getSimpleName() + ")";
+            case "Double", "double", "Float", "float", "BigDecimal" -> "a number";
+            default -> java.util.Collection.class.isAssignableFrom(type) || type.isArray() ? "an array" : "an object";
         };
     }
 }

@@ -13,6 +13,18 @@ import org.springframework.http.ResponseEntity;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ErrorBody(String type, String title, int status, String code, String detail, String field, String reason) {
     public static final MediaType PROBLEM_JSON = MediaType.APPLICATION_PROBLEM_JSON;
+    /** A detail that would echo a huge bad value back is cut here (the value is the client's own anyway). */
+    static final int MAX_DETAIL = 500;
+    static final int MAX_FIELD = 200;
+
+    public ErrorBody {
+        detail = cut(detail, MAX_DETAIL);
+        field = cut(field, MAX_FIELD);
+    }
+
+    private static String cut(String text, int max) {
+        return text == null || text.length() <= max ? text : text.substring(0, max) + "... (" + text.length() + " characters)";
+    }
 
     public static ErrorBody of(HttpStatus status, String code, String detail, String field) {
         return new ErrorBody("about:blank", status.getReasonPhrase(), status.value(), code, detail, field, null);
