@@ -114,6 +114,36 @@ class CliTest extends ApiTest {
     }
 
     @Test
+    void anAuditReceiptVerifiesOfflineAndAChangedOneDoesNot() throws Exception {
+        login("operator-password");
+        String entry = api.get("/v1/audit?action=member.added").expect(200).body().at("/items/0/entry_id").asString();
+        Path receipt = files.resolve("receipt.json");
+        assertThat(run("audit", "receipt", entry, "--file", receipt.toString()).exit()).isZero();
+        Path key = files.resolve("audit-key.pem");
+        Files.writeString(key, api.get("/v1/audit/checkpoints").expect(200).text("public_key"));
+        run("logout");
+
+        CliRun verified = run("audit", "verify-receipt", receipt.toString(), "--public-key", key.toString());
+        assertThat(verified.exit()).as(verified.out() + verified.err()).isZero();
+        assertThat(verified.out()).contains("VERIFIED", "member.added");
+
+        Path changed = files.resolve("changed.json");
+        Files.writeString(changed, Files.readString(receipt).replaceFirst("member\\.added", "member.addeD"));
+        CliRun refused = run("audit", "verify-receipt", changed.toString(), "--public-key", key.toString());
+        assertThat(refused.exit()).isEqualTo(ExitCode.CHECK_FAILED);
+        assertThat(refused.out()).contains("NOT VERIFIED");
+
+        var other = java.security.KeyPairGenerator.getInstance("EC");
+        other.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+        Path otherKey = files.resolve("other.pem");
+        Files.writeString(otherKey, "-----BEGIN PUBLIC KEY-----\n"
+                + java.util.Base64.getMimeEncoder().encodeToString(other.generateKeyPair().getPublic().getEncoded()) + "\n-----END PUBLIC KEY-----\n");
+        CliRun wrongKey = run("audit", "verify-receipt", receipt.toString(), "--public-key", otherKey.toString());
+        assertThat(wrongKey.exit()).isEqualTo(ExitCode.CHECK_FAILED);
+        assertThat(wrongKey.out()).contains("another key", "signature does not verify");
+    }
+
+    @Test
     void anSgxImageFromItsSigstructAndARevokedCertificate() throws Exception {
         login("operator-password");
         UUID sgx = Fixtures.createApp(api, "EDP-SGX");
@@ -165,7 +195,8 @@ class CliTest extends ApiTest {
     @Test
     void everyCommandHasHelp() {
         for (List<String> command : List.<List<String>>of(List.of(), List.of("login"), List.of("apps", "list"), List.of("images", "create"),
-                List.of("tasks", "approve"), List.of("explain"), List.of("certs", "revoke"), List.of("audit", "verify"), List.of("agent"),
+                List.of("tasks", "approve"), List.of("explain"), List.of("certs", "revoke"), List.of("audit", "verify"), List.of("audit", "receipt"),
+                List.of("audit", "verify-receipt"), List.of("agent"),
                 List.of("simulate", "init"), List.of("simulate", "snp"), List.of("simulate", "nitro"))) {
             List<String> args = new ArrayList<>(command);
             args.add("--help");

@@ -23,16 +23,21 @@ public class AccountRepository {
     /** An account together with the caller's role in it. */
     public record Membership(Account account, Role role) {}
 
-    public boolean nameTaken(String name) {
-        return jdbc.sql("SELECT EXISTS (SELECT 1 FROM accounts WHERE lower(name) = lower(?))")
-                .param(name)
+    /** Whether this owner has an account of this name already (names are unique per owner only). */
+    public boolean nameTaken(UUID owner, String name) {
+        return jdbc.sql("SELECT EXISTS (SELECT 1 FROM accounts WHERE created_by = ? AND lower(name) = lower(?))")
+                .params(owner, name)
                 .query(Boolean.class)
                 .single();
     }
 
     public void insert(Account a) {
-        jdbc.sql("INSERT INTO accounts (id, name, created_at) VALUES (?,?,?)")
-                .params(a.id(), a.name(), Timestamp.from(a.createdAt()))
+        insert(a, null);
+    }
+
+    public void insert(Account a, UUID owner) {
+        jdbc.sql("INSERT INTO accounts (id, name, created_at, created_by) VALUES (?,?,?,?)")
+                .params(a.id(), a.name(), Timestamp.from(a.createdAt()), owner)
                 .update();
     }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.openccm.server.account;
 
+import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,6 +16,7 @@ import org.openccm.server.account.UserRepository.User;
 import org.openccm.server.identity.Actor;
 import org.openccm.server.audit.AuditLog;
 import org.openccm.server.error.Conflict;
+import org.openccm.server.error.FieldRules;
 import org.openccm.server.error.InvalidField;
 import org.openccm.server.error.NotFound;
 import org.openccm.server.error.Unauthenticated;
@@ -40,6 +42,8 @@ public class AccountService implements BearerCredentials {
     private final Clock clock;
     private final Duration tokenTtl;
     private final LoginThrottle throttle;
+    private final org.springframework.jdbc.core.simple.JdbcClient jdbc;
+    private static final Duration INVITATION_LIFETIME = Duration.ofDays(14);
     // bcrypt through Spring's delegating encoder: the "{bcrypt}" prefix lets the algorithm be upgraded later.
     private final PasswordEncoder passwords = PasswordEncoderFactories.createDelegatingPasswordEncoder();
     // Checked against when the email is unknown, so a wrong email costs as long as a wrong password.
@@ -55,8 +59,10 @@ public class AccountService implements BearerCredentials {
             org.springframework.context.ApplicationEventPublisher events,
             Clock clock,
             @Value("${openccm.auth.token-ttl}") Duration tokenTtl,
-            LoginThrottle throttle) {
+            LoginThrottle throttle,
+            org.springframework.jdbc.core.simple.JdbcClient jdbc) {
         this.throttle = throttle;
+        this.jdbc = jdbc;
         this.users = users;
         this.accounts = accounts;
         this.sessions = sessions;
@@ -158,11 +164,11 @@ public class AccountService implements BearerCredentials {
     @Transactional
     public Membership createAccount(Caller caller, String name) {
         String trimmed = accountName(name);
-        if (accounts.nameTaken(trimmed)) {
-            throw new Conflict("name", "an account named '" + trimmed + "' exists already");
+        if (accounts.nameTaken(caller.userId(), trimmed)) {
+            throw new Conflict("name", "you have an account named '" + trimmed + "' already");
         }
         Account account = new Account(UUID.randomUUID(), trimmed, clock.instant());
-        accounts.insert(account);
+        accounts.insert(account, caller.userId());
         users.addMember(account.id(), caller.userId(), Role.ADMIN, account.createdAt());
         audit.append(account.id(), caller.actor(), "account.created", "account", account.id(), Map.of("name", trimmed));
         events.publishEvent(new AccountCreated(account.id(), account.name()));
@@ -171,43 +177,79 @@ public class AccountService implements BearerCredentials {
 
     public record NewMember(String email, String password, String firstName, String lastName, Role role) {}
 
+    /** What adding a member answers, the same whether the e-mail was known or not. */
+    public record MemberRequested(String email, Role role, UUID accountId) {}
+
     /**
-     * Adds a member to the caller's account. A new email creates the user with the given password; an existing
-     * user is added with the role and keeps their own password.
+     * Adds a member to the caller's account without telling the caller anything about other tenants' users. A new
+     * e-mail with a password creates the user, a member at once (the admin made that identity). An e-mail that exists
+     * already, or one without a password, gets an invitation that the user accepts or declines after logging in; the
+     * existing user's password and names are never touched, and the answer is the same in every case.
      */
     @Transactional
-    public UserRepository.Member addMember(Caller caller, NewMember request) {
+    public MemberRequested addMember(Caller caller, NewMember request) {
         UUID account = caller.account();
         String email = Credentials.email("user_email", request.email());
         if (request.role() == null) {
             throw new InvalidField("role", "required: one of " + List.of(Role.values()));
         }
+        // Checked before the e-mail is looked up: a refusal must not depend on whether the user exists.
+        String password = request.password() == null ? null : Credentials.password("password", request.password());
+        String first = FieldRules.text("first_name", request.firstName(), 100);
+        String last = FieldRules.text("last_name", request.lastName(), 100);
         Optional<User> existing = users.findByEmail(email);
-        User user;
-        if (existing.isPresent()) {
-            user = existing.get();
-            if (users.roleIn(account, user.id()).isPresent()) {
-                throw new Conflict("user_email", email + " is a member of this account already");
-            }
-            if (request.password() != null) {
-                throw new InvalidField("password", "this user exists already and keeps their own password");
-            }
-        } else {
-            String password = Credentials.password("password", request.password());
-            user = new User(
-                    UUID.randomUUID(),
-                    email,
-                    passwords.encode(password),
-                    request.firstName(),
-                    request.lastName(),
-                    clock.instant(),
-                    null);
-            users.insert(user);
+        if (existing.isPresent() && users.roleIn(account, existing.get().id()).isPresent()) {
+            throw new Conflict("user_email", email + " is a member of this account already"); // the caller's own members
         }
-        users.addMember(account, user.id(), request.role(), clock.instant());
-        audit.append(account, caller.actor(), "member.added", "user", user.id(),
-                Map.of("email", user.email(), "role", request.role(), "new_user", existing.isEmpty()));
-        return new UserRepository.Member(user, request.role());
+        if (existing.isEmpty() && password != null) {
+            User user = new User(UUID.randomUUID(), email, passwords.encode(password), first, last, clock.instant(), null);
+            users.insert(user);
+            users.addMember(account, user.id(), request.role(), clock.instant());
+            audit.append(account, caller.actor(), "member.added", "user", user.id(), Map.of("email", user.email(), "role", request.role()));
+        } else {
+            invite(caller, email, request.role());
+        }
+        return new MemberRequested(email, request.role(), account);
+    }
+
+    private void invite(Caller caller, String email, Role role) {
+        UUID id = UUID.randomUUID();
+        Instant now = clock.instant();
+        jdbc.sql("INSERT INTO invitations (id, account_id, email, role, invited_by, created_at, expires_at) VALUES (?,?,?,?,?,?,?)"
+                        + " ON CONFLICT (account_id, lower(email)) DO UPDATE SET role = excluded.role, invited_by = excluded.invited_by,"
+                        + " created_at = excluded.created_at, expires_at = excluded.expires_at")
+                .params(id, caller.account(), email, role.name(), caller.userId(), Timestamp.from(now), Timestamp.from(now.plus(INVITATION_LIFETIME)))
+                .update();
+        audit.append(caller.account(), caller.actor(), "member.invited", "invitation", id, Map.of("email", email, "role", role));
+    }
+
+    /** An invitation to an account, as its invitee sees it. */
+    public record Invitation(UUID id, UUID accountId, String accountName, Role role, Instant createdAt, Instant expiresAt) {}
+
+    /** The caller's own pending invitations. */
+    public List<Invitation> invitations(Caller caller) {
+        User me = user(caller);
+        return jdbc.sql("SELECT i.id, i.account_id, a.name, i.role, i.created_at, i.expires_at FROM invitations i JOIN accounts a ON a.id = i.account_id"
+                        + " WHERE lower(i.email) = lower(?) AND i.expires_at > ? ORDER BY i.created_at")
+                .params(me.email(), Timestamp.from(clock.instant()))
+                .query((rs, n) -> new Invitation(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3),
+                        Role.valueOf(rs.getString(4)), rs.getTimestamp(5).toInstant(), rs.getTimestamp(6).toInstant()))
+                .list();
+    }
+
+    /** The caller accepts (becomes a member with the invited role) or declines an invitation addressed to them. */
+    @Transactional
+    public Invitation answerInvitation(Caller caller, UUID invitationId, boolean accept) {
+        Invitation invitation = invitations(caller).stream().filter(i -> i.id().equals(invitationId)).findFirst()
+                .orElseThrow(() -> new NotFound("invitation", invitationId));
+        jdbc.sql("DELETE FROM invitations WHERE id = ?").param(invitationId).update();
+        User me = user(caller);
+        if (accept && users.roleIn(invitation.accountId(), me.id()).isEmpty()) {
+            users.addMember(invitation.accountId(), me.id(), invitation.role(), clock.instant());
+        }
+        audit.append(invitation.accountId(), caller.actor(), accept ? "member.invitation_accepted" : "member.invitation_declined", "user", me.id(),
+                Map.of("email", me.email(), "role", invitation.role()));
+        return invitation;
     }
 
     public List<UserRepository.Member> members(Caller caller, int limit, int offset) {
@@ -268,9 +310,9 @@ public class AccountService implements BearerCredentials {
         String checkedPassword = Credentials.password("OPENCCM_ADMIN_PASSWORD", password);
         Instant now = clock.instant();
         Account account = new Account(UUID.randomUUID(), "Default", now);
-        accounts.insert(account);
         User admin = new User(UUID.randomUUID(), checkedEmail, passwords.encode(checkedPassword), null, null, now, null);
         users.insert(admin);
+        accounts.insert(account, admin.id());
         users.addMember(account.id(), admin.id(), Role.ADMIN, now);
         audit.append(account.id(), Actor.SYSTEM, "account.created", "account", account.id(),
                 Map.of("name", account.name(), "first_admin", checkedEmail));

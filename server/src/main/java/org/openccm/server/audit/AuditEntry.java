@@ -36,7 +36,12 @@ public record AuditEntry(
     }
 
     public String computeHash() {
-        String text = String.join(
+        return sha256Hex(canonicalText());
+    }
+
+    /** The exact text the entry's hash covers: a receipt carries it, so that a verifier needs nothing of OpenCCM's. */
+    public String canonicalText() {
+        return String.join(
                 "\n",
                 "openccm-audit-v1",
                 Long.toString(seq),
@@ -50,6 +55,9 @@ public record AuditEntry(
                 orDash(objectId),
                 details,
                 prevHash);
+    }
+
+    public static String sha256Hex(String text) {
         try {
             return HexFormat.of()
                     .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));

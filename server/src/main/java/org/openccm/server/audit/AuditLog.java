@@ -193,7 +193,7 @@ public class AuditLog {
         return p;
     }
 
-    private static AuditEntry entry(ResultSet rs, int row) throws SQLException {
+    static AuditEntry entry(ResultSet rs, int row) throws SQLException {
         return new AuditEntry(
                 rs.getObject("id", UUID.class),
                 rs.getObject("account_id", UUID.class),

@@ -6,16 +6,11 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.MessageDigest;
-import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.Signature;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
-import java.security.spec.ECGenParameterSpec;
-import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.sql.Timestamp;
 import java.time.Clock;
@@ -39,7 +34,7 @@ import org.openccm.attestation.x509.Crls;
 import org.openccm.server.audit.AuditLog;
 import org.openccm.server.error.InvalidField;
 import org.openccm.server.identity.Caller;
-import org.openccm.server.pki.MasterKey;
+import org.openccm.server.pki.ServerKeys;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -61,17 +56,17 @@ public class CollateralBundles {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private final CollateralStore store;
     private final JdbcClient jdbc;
-    private final MasterKey masterKey;
+    private final ServerKeys serverKeys;
     private final AuditLog audit;
     private final Clock clock;
     private final X509Certificate intelRoot = DcapVerifier.intelRoot();
     private final SnpVerifier amd = SnpVerifier.withAmdRoots();
     private final RimVerifier nvidiaRims = RimVerifier.withNvidiaRoot();
 
-    CollateralBundles(CollateralStore store, JdbcClient jdbc, MasterKey masterKey, AuditLog audit, Clock clock) {
+    CollateralBundles(CollateralStore store, JdbcClient jdbc, ServerKeys serverKeys, AuditLog audit, Clock clock) {
         this.store = store;
         this.jdbc = jdbc;
-        this.masterKey = masterKey;
+        this.serverKeys = serverKeys;
         this.audit = audit;
         this.clock = clock;
     }
@@ -95,11 +90,11 @@ public class CollateralBundles {
             vceks.addObject().put("chip_id", v.chipId()).put("reported_tcb", v.reportedTcb()).put("certificate", b64.encodeToString(v.certificate()));
         }
         String text = payload.toString();
-        KeyPair key = signingKey();
+        KeyPair key = serverKeys.key(KEY_NAME);
         ObjectNode bundle = JSON.createObjectNode()
                 .put("payload", text)
                 .put("public_key", b64.encodeToString(key.getPublic().getEncoded()))
-                .put("signature", b64.encodeToString(sign(key.getPrivate(), text.getBytes(StandardCharsets.UTF_8))));
+                .put("signature", b64.encodeToString(ServerKeys.sign(key.getPrivate(), text.getBytes(StandardCharsets.UTF_8))));
         return bundle.toPrettyString().getBytes(StandardCharsets.UTF_8);
     }
 
@@ -134,7 +129,7 @@ public class CollateralBundles {
         Instant exportedAt = instant(payload.path("exported_at"), "bundle.payload.exported_at");
         items.forEach(store::put);
         vceks.forEach(v -> store.putVcek(v.chipId(), v.reportedTcb(), v.certificate()));
-        String fingerprint = sha256Hex(exporter.getEncoded());
+        String fingerprint = ServerKeys.fingerprint(exporter);
         UUID id = UUID.randomUUID();
         UUID account = caller.account();
         jdbc.sql("INSERT INTO collateral_imports (id, account_id, exporter_key_sha256, exported_at, items, imported_at) VALUES (?,?,?,?,?,?)")
@@ -242,11 +237,9 @@ public class CollateralBundles {
 
     private static boolean verify(PublicKey key, JsonNode payload, JsonNode bundle) {
         try {
-            Signature ecdsa = Signature.getInstance("SHA256withECDSA");
-            ecdsa.initVerify(key);
-            ecdsa.update(bundle.path("payload").asString("").getBytes(StandardCharsets.UTF_8));
-            return ecdsa.verify(Base64.getDecoder().decode(bundle.path("signature").asString("")));
-        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            return ServerKeys.verify(key, bundle.path("payload").asString("").getBytes(StandardCharsets.UTF_8),
+                    Base64.getDecoder().decode(bundle.path("signature").asString("")));
+        } catch (IllegalArgumentException e) {
             return false;
         }
     }
@@ -259,46 +252,4 @@ public class CollateralBundles {
         }
     }
 
-    /** This server's bundle key: made once, its private half sealed under the master key. */
-    private KeyPair signingKey() {
-        var stored = jdbc.sql("SELECT public_key, private_key_sealed FROM server_keys WHERE name = ?").param(KEY_NAME)
-                .query((rs, n) -> new byte[][] {rs.getBytes(1), rs.getBytes(2)}).optional();
-        try {
-            KeyFactory ec = KeyFactory.getInstance("EC");
-            if (stored.isPresent()) {
-                return new KeyPair(ec.generatePublic(new X509EncodedKeySpec(stored.get()[0])),
-                        ec.generatePrivate(new PKCS8EncodedKeySpec(masterKey.open(stored.get()[1], "server-key:" + KEY_NAME))));
-            }
-            KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-            g.initialize(new ECGenParameterSpec("secp256r1"));
-            KeyPair made = g.generateKeyPair();
-            jdbc.sql("INSERT INTO server_keys (name, public_key, private_key_sealed, created_at) VALUES (?,?,?,?) ON CONFLICT DO NOTHING")
-                    .params(KEY_NAME, made.getPublic().getEncoded(), masterKey.seal(made.getPrivate().getEncoded(), "server-key:" + KEY_NAME),
-                            Timestamp.from(clock.instant()))
-                    .update();
-            // Another instance may have made the key at the same moment: the stored one is the key.
-            return signingKey();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static byte[] sign(PrivateKey key, byte[] data) {
-        try {
-            Signature ecdsa = Signature.getInstance("SHA256withECDSA");
-            ecdsa.initSign(key);
-            ecdsa.update(data);
-            return ecdsa.sign();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static String sha256Hex(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

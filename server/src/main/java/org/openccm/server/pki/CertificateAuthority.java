@@ -156,6 +156,11 @@ public class CertificateAuthority {
         }
     }
 
+    /** RFC 5280's upper bound for a commonName is 64 characters: a long account name is cut (the OU names the account). */
+    static String commonName(String text) {
+        return text.length() <= 64 ? text : text.substring(0, 61) + "...";
+    }
+
     @Transactional
     void create(UUID accountId, String accountName) {
         try {
@@ -166,7 +171,7 @@ public class CertificateAuthority {
             X500Name name = new X500NameBuilder(BCStyle.INSTANCE)
                     .addRDN(BCStyle.O, "OpenCCM")
                     .addRDN(BCStyle.OU, "account " + accountId)
-                    .addRDN(BCStyle.CN, "OpenCCM account CA: " + accountName)
+                    .addRDN(BCStyle.CN, commonName("OpenCCM account CA: " + accountName))
                     .build();
             JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(
                     name, serial(), Date.from(now.minusSeconds(60)), Date.from(now.plus(CA_VALIDITY)), name, pair.getPublic());

@@ -136,4 +136,62 @@ class AuditApiTest extends ApiTest {
         page.path("items").forEach(e -> actions.add(e.path("action").asString()));
         return actions;
     }
+
+    @Test
+    void aHistoryRewrittenWithEveryHashRecomputedNoLongerMatchesTheSignedCheckpoint() {
+        JsonNode checkpoint = api.post("/v1/audit/checkpoints", null).expect(200).body();
+        assertThat(checkpoint.path("seq").asLong()).isEqualTo(8);
+        assertThat(api.get("/v1/audit/verify").expect(200).body().path("valid").asBoolean()).as("before the rewrite").isTrue();
+
+        // Someone with database access turns the approval into a denial and recomputes every hash after it.
+        jdbc.sql("UPDATE audit_log SET details = replace(details, 'APPROVED', 'DENIED') WHERE account_id = ? AND action = 'task.vote'")
+                .param(account).update();
+        String prev = AuditEntry.GENESIS;
+        for (AuditEntry e : jdbc.sql("SELECT * FROM audit_log WHERE account_id = ? ORDER BY seq").param(account).query(AuditLog::entry).list()) {
+            AuditEntry relinked = new AuditEntry(e.id(), e.accountId(), e.seq(), e.at(), e.actorUserId(), e.actorEmail(), e.actorApiKeyId(),
+                    e.action(), e.objectType(), e.objectId(), e.details(), prev, null);
+            prev = relinked.computeHash();
+            jdbc.sql("UPDATE audit_log SET prev_hash = ?, hash = ? WHERE id = ?").params(relinked.prevHash(), prev, e.id()).update();
+        }
+        jdbc.sql("UPDATE audit_heads SET last_hash = ? WHERE account_id = ?").params(prev, account).update();
+
+        JsonNode result = api.get("/v1/audit/verify").expect(200).body();
+
+        assertThat(result.has("first_invalid")).as("the chain itself is consistent again").isFalse();
+        assertThat(result.path("valid").asBoolean()).isFalse();
+        assertThat(result.path("checkpoint_problems").toString()).contains("entry 8 is not the one signed in the checkpoint", "history was rewritten");
+    }
+
+    @Test
+    void checkpointsAreSignedByTheServersKeyAndListedWithIt() throws Exception {
+        api.post("/v1/audit/checkpoints", null).expect(200);
+        api.post("/v1/audit/checkpoints", null).expect(200); // nothing new: the same checkpoint
+        JsonNode list = api.get("/v1/audit/checkpoints").expect(200).body();
+
+        assertThat(list.path("items")).hasSize(1);
+        JsonNode c = list.at("/items/0");
+        var key = java.security.KeyFactory.getInstance("EC").generatePublic(new java.security.spec.X509EncodedKeySpec(
+                java.util.Base64.getMimeDecoder().decode(list.path("public_key").asString().replaceAll("-----[A-Z ]+-----", ""))));
+        var ecdsa = java.security.Signature.getInstance("SHA256withECDSA");
+        ecdsa.initVerify(key);
+        ecdsa.update(c.path("signed_text").asString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(ecdsa.verify(java.util.Base64.getDecoder().decode(c.path("signature").asString()))).isTrue();
+        assertThat(c.path("signed_text").asString()).startsWith("openccm-audit-checkpoint-v1\n" + account + "\n8\n" + c.path("head_hash").asString());
+        assertThat(api.newMember("VIEWER").post("/v1/audit/checkpoints", null).status()).as("an admin's act").isEqualTo(403);
+    }
+
+    @Test
+    void theScheduledRoundSignsEveryGrownChainAndAReceiptReachesTheNextCheckpoint(@Autowired AuditCheckpoints checkpoints) {
+        checkpoints.checkpointAll();
+        JsonNode first = api.get("/v1/audit?action=build.created").expect(200).body().at("/items/0");
+        api.patch("/v1/tasks/" + task, Api.object().put("status", "APPROVED")).status(); // one more entry or a refusal: either way
+
+        JsonNode receipt = api.get("/v1/audit/" + first.path("entry_id").asString() + "/receipt").expect(200).body();
+
+        assertThat(receipt.path("format").asString()).isEqualTo("openccm-audit-receipt-v1");
+        assertThat(receipt.path("entries").get(0).asString()).contains("build.created");
+        assertThat(receipt.at("/checkpoint/seq").asLong()).isGreaterThanOrEqualTo(8);
+        assertThat(receipt.path("entries")).hasSize((int) (receipt.at("/checkpoint/seq").asLong() - first.path("seq").asLong() + 1));
+        api.get("/v1/audit/" + UUID.randomUUID() + "/receipt").expect(404);
+    }
 }

@@ -10,7 +10,6 @@ import org.openccm.server.account.AccountService;
 import org.openccm.server.identity.Caller;
 import org.openccm.server.identity.Role;
 import org.openccm.server.account.Roles;
-import org.openccm.server.account.UserRepository.Member;
 import org.openccm.server.account.UserRepository.User;
 import org.openccm.server.web.Page;
 import org.openccm.server.web.SearchMetadata;
@@ -18,6 +17,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -81,16 +81,63 @@ class UserController {
         return new UserListResponse(page.metadata(total, total), items);
     }
 
+    /** The same answer whether the e-mail was known or not: nothing about another tenant's user is told. */
+    record MemberRequestedResponse(String userEmail, List<String> roles, UUID accountId) {
+        static MemberRequestedResponse of(AccountService.MemberRequested m) {
+            return new MemberRequestedResponse(m.email(), List.of(m.role().name()), m.accountId());
+        }
+    }
+
+    record InviteRequest(String userEmail, Role role, List<Role> roles) {}
+
+    record InvitationResponse(UUID invitationId, UUID accountId, String accountName, List<String> roles, long createdAt, long expiresAt) {
+        static InvitationResponse of(AccountService.Invitation i) {
+            return new InvitationResponse(i.id(), i.accountId(), i.accountName(), List.of(i.role().name()), i.createdAt().getEpochSecond(),
+                    i.expiresAt().getEpochSecond());
+        }
+    }
+
+    record InvitationList(List<InvitationResponse> items) {}
+
     @PostMapping("/v1/users")
     @PreAuthorize(Roles.ADMIN)
     @ResponseStatus(HttpStatus.CREATED)
-    @Operation(summary = "Add a member to the selected account (creating the user when the email is new)")
-    UserResponse add(@AuthenticationPrincipal Caller caller, @RequestBody AddMemberRequest request) {
-        Member m = accounts.addMember(
-                caller,
-                new AccountService.NewMember(
-                        request.userEmail(), request.password(), request.firstName(), request.lastName(), request.role()));
-        return UserResponse.of(m.user(), m.role(), caller.accountId());
+    @Operation(summary = "Add a member to the selected account: a new e-mail with a password is created and added; an existing"
+            + " user (or an e-mail without a password) is invited and must accept. The answer is the same either way.")
+    MemberRequestedResponse add(@AuthenticationPrincipal Caller caller, @RequestBody AddMemberRequest request) {
+        return MemberRequestedResponse.of(accounts.addMember(caller,
+                new AccountService.NewMember(request.userEmail(), request.password(), request.firstName(), request.lastName(), request.role())));
+    }
+
+    @PostMapping("/v1/users/invite")
+    @PreAuthorize(Roles.ADMIN)
+    @ResponseStatus(HttpStatus.CREATED)
+    @Operation(summary = "Invite a user (existing or not) to the selected account; they accept after logging in")
+    MemberRequestedResponse invite(@AuthenticationPrincipal Caller caller, @RequestBody InviteRequest request) {
+        Role role = request.role() != null ? request.role()
+                : request.roles() == null || request.roles().isEmpty() ? null : request.roles().getFirst();
+        return MemberRequestedResponse.of(accounts.addMember(caller, new AccountService.NewMember(request.userEmail(), null, null, null, role)));
+    }
+
+    @GetMapping("/v1/user/invitations")
+    @PreAuthorize(Roles.USER)
+    @Operation(summary = "The logged-in user's pending invitations to accounts")
+    InvitationList invitations(@AuthenticationPrincipal Caller caller) {
+        return new InvitationList(accounts.invitations(caller).stream().map(InvitationResponse::of).toList());
+    }
+
+    @PostMapping("/v1/user/invitations/{invitation-id}/accept")
+    @PreAuthorize(Roles.USER)
+    @Operation(summary = "Accept an invitation: become a member of its account with its role")
+    InvitationResponse accept(@AuthenticationPrincipal Caller caller, @PathVariable("invitation-id") UUID id) {
+        return InvitationResponse.of(accounts.answerInvitation(caller, id, true));
+    }
+
+    @PostMapping("/v1/user/invitations/{invitation-id}/decline")
+    @PreAuthorize(Roles.USER)
+    @Operation(summary = "Decline an invitation")
+    InvitationResponse decline(@AuthenticationPrincipal Caller caller, @PathVariable("invitation-id") UUID id) {
+        return InvitationResponse.of(accounts.answerInvitation(caller, id, false));
     }
 
     private static Long epoch(Instant at) {

@@ -9,12 +9,17 @@ import java.util.UUID;
 import org.openccm.server.identity.Caller;
 import org.openccm.server.account.Roles;
 import org.openccm.server.audit.AuditEntry;
+import org.openccm.server.audit.AuditCheckpoints;
 import org.openccm.server.audit.AuditLog;
+import org.openccm.server.pki.Pem;
+import org.openccm.server.pki.ServerKeys;
 import org.openccm.server.web.Page;
 import org.openccm.server.web.SearchMetadata;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
@@ -24,10 +29,12 @@ import tools.jackson.databind.json.JsonMapper;
 @Tag(name = "Audit")
 class AuditController {
     private final AuditLog audit;
+    private final AuditCheckpoints checkpoints;
     private final JsonMapper json;
 
-    AuditController(AuditLog audit, JsonMapper json) {
+    AuditController(AuditLog audit, AuditCheckpoints checkpoints, JsonMapper json) {
         this.audit = audit;
+        this.checkpoints = checkpoints;
         this.json = json;
     }
 
@@ -49,7 +56,29 @@ class AuditController {
 
     record BreakInfo(long seq, UUID entryId, String reason) {}
 
-    record VerifyResponse(boolean valid, long entriesChecked, BreakInfo firstInvalid) {}
+    /**
+     * {@code valid}: the chain holds and matches every signed checkpoint; {@code checkpoint_problems} says which
+     * checkpoint the stored chain no longer matches.
+     */
+    record VerifyResponse(boolean valid, long entriesChecked, BreakInfo firstInvalid, int checkpointsChecked, List<String> checkpointProblems,
+            Long latestCheckpointAt) {}
+
+    /** {@code signed_text} is what {@code signature} (ECDSA P-256, SHA-256, DER, base64) signs. */
+    record CheckpointResponse(UUID checkpointId, long seq, String headHash, long at, String signedText, String signature, String keySha256) {
+        static CheckpointResponse of(AuditCheckpoints.Checkpoint c) {
+            return new CheckpointResponse(c.id(), c.seq(), c.headHash(), c.at().getEpochSecond(), c.signedText(),
+                    java.util.Base64.getEncoder().encodeToString(c.signature()), c.keySha256());
+        }
+    }
+
+    record CheckpointList(SearchMetadata metadata, String publicKey, String keySha256, List<CheckpointResponse> items) {}
+
+    /**
+     * A receipt for one entry, verifiable offline ({@code openccm audit verify-receipt}): {@code entries} are the exact
+     * texts hashed, this entry's first and each later one's last line the previous one's SHA-256, up to the entry the
+     * checkpoint signs.
+     */
+    record ReceiptResponse(String format, UUID entryId, List<String> entries, CheckpointResponse checkpoint, String publicKey, String keySha256) {}
 
     @GetMapping("/v1/audit")
     @PreAuthorize(Roles.READ)
@@ -81,13 +110,47 @@ class AuditController {
 
     @GetMapping("/v1/audit/verify")
     @PreAuthorize(Roles.READ)
-    @Operation(summary = "Recompute the account's hash chain and name the first entry that does not fit")
+    @Operation(summary = "Recompute the account's hash chain, name the first entry that does not fit, and check it against the signed checkpoints")
     VerifyResponse verify(@AuthenticationPrincipal Caller caller) {
         AuditLog.Verification v = audit.verify(caller.account());
+        AuditCheckpoints.Check c = checkpoints.check(caller.account());
         return new VerifyResponse(
-                v.valid(),
+                v.valid() && c.problems().isEmpty(),
                 v.entriesChecked(),
-                v.firstInvalid().map(b -> new BreakInfo(b.seq(), b.entryId(), b.reason())).orElse(null));
+                v.firstInvalid().map(b -> new BreakInfo(b.seq(), b.entryId(), b.reason())).orElse(null),
+                c.checked(),
+                c.problems(),
+                c.latest().map(Instant::getEpochSecond).orElse(null));
+    }
+
+    @GetMapping("/v1/audit/checkpoints")
+    @PreAuthorize(Roles.READ)
+    @Operation(summary = "The signed checkpoints of the account's audit chain, newest first, with the server's public key")
+    CheckpointList checkpoints(@AuthenticationPrincipal Caller caller, @RequestParam(required = false) Integer limit,
+            @RequestParam(required = false) Integer offset) {
+        Page page = Page.of(limit, offset);
+        int total = checkpoints.count(caller.account());
+        var key = checkpoints.publicKey();
+        return new CheckpointList(page.metadata(total, total), Pem.of("PUBLIC KEY", key.getEncoded()), ServerKeys.fingerprint(key),
+                checkpoints.list(caller.account(), page.limit(), page.offset()).stream().map(CheckpointResponse::of).toList());
+    }
+
+    @PostMapping("/v1/audit/checkpoints")
+    @PreAuthorize(Roles.ADMIN)
+    @Operation(summary = "Sign a checkpoint of the account's audit chain now (none is made when the newest covers it)")
+    CheckpointResponse checkpointNow(@AuthenticationPrincipal Caller caller) {
+        return checkpoints.checkpoint(caller.account()).map(CheckpointResponse::of)
+                .orElseThrow(() -> new org.openccm.server.error.Conflict("audit", "the account's audit log has no entries to sign yet"));
+    }
+
+    @GetMapping("/v1/audit/{entry-id}/receipt")
+    @PreAuthorize(Roles.READ)
+    @Operation(summary = "A receipt proving one audit entry offline: its hashed text, the texts after it, and the signed checkpoint")
+    ReceiptResponse receipt(@AuthenticationPrincipal Caller caller, @PathVariable("entry-id") UUID entryId) {
+        AuditCheckpoints.Receipt r = checkpoints.receipt(caller.account(), entryId)
+                .orElseThrow(() -> new org.openccm.server.error.NotFound("audit entry", entryId));
+        return new ReceiptResponse("openccm-audit-receipt-v1", entryId, r.entries(), CheckpointResponse.of(r.checkpoint()),
+                Pem.of("PUBLIC KEY", r.publicKey().getEncoded()), ServerKeys.fingerprint(r.publicKey()));
     }
 
     private AuditEntryResponse response(AuditEntry e) {

@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.openccm.server.pki;
+
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.MessageDigest;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.spec.ECGenParameterSpec;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.X509EncodedKeySpec;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.util.HexFormat;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * The server's own signing keys (ECDSA P-256), one per purpose ({@code collateral-bundle}, {@code audit-checkpoint}):
+ * made once, kept in the database with the private half sealed under the master key, so that every instance of a
+ * deployment signs with the same key. Signatures are DER ECDSA over SHA-256.
+ */
+@Component
+public class ServerKeys {
+    private final JdbcClient jdbc;
+    private final MasterKey masterKey;
+    private final Clock clock;
+
+    ServerKeys(JdbcClient jdbc, MasterKey masterKey, Clock clock) {
+        this.jdbc = jdbc;
+        this.masterKey = masterKey;
+        this.clock = clock;
+    }
+
+    /** The key named so; made now when there is none yet (in its own transaction: a reader may be the first to ask). */
+    @Transactional(propagation = Propagation.REQUIRES_NEW)
+    public KeyPair key(String name) {
+        var stored = jdbc.sql("SELECT public_key, private_key_sealed FROM server_keys WHERE name = ?").param(name)
+                .query((rs, n) -> new byte[][] {rs.getBytes(1), rs.getBytes(2)}).optional();
+        try {
+            KeyFactory ec = KeyFactory.getInstance("EC");
+            if (stored.isPresent()) {
+                return new KeyPair(ec.generatePublic(new X509EncodedKeySpec(stored.get()[0])),
+                        ec.generatePrivate(new PKCS8EncodedKeySpec(masterKey.open(stored.get()[1], "server-key:" + name))));
+            }
+            KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+            g.initialize(new ECGenParameterSpec("secp256r1"));
+            KeyPair made = g.generateKeyPair();
+            jdbc.sql("INSERT INTO server_keys (name, public_key, private_key_sealed, created_at) VALUES (?,?,?,?) ON CONFLICT DO NOTHING")
+                    .params(name, made.getPublic().getEncoded(), masterKey.seal(made.getPrivate().getEncoded(), "server-key:" + name),
+                            Timestamp.from(clock.instant()))
+                    .update();
+            // Another instance may have made the key at the same moment: the stored one is the key.
+            return key(name);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static byte[] sign(PrivateKey key, byte[] data) {
+        try {
+            Signature ecdsa = Signature.getInstance("SHA256withECDSA");
+            ecdsa.initSign(key);
+            ecdsa.update(data);
+            return ecdsa.sign();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static boolean verify(PublicKey key, byte[] data, byte[] signature) {
+        try {
+            Signature ecdsa = Signature.getInstance("SHA256withECDSA");
+            ecdsa.initVerify(key);
+            ecdsa.update(data);
+            return ecdsa.verify(signature);
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /** SHA-256 of the key's SubjectPublicKeyInfo, hex: how a key is named in answers and audit entries. */
+    public static String fingerprint(PublicKey key) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getEncoded()));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
