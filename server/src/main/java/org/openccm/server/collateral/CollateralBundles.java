@@ -34,7 +34,7 @@ import org.openccm.attestation.x509.Crls;
 import org.openccm.server.audit.AuditLog;
 import org.openccm.server.error.InvalidField;
 import org.openccm.server.identity.Caller;
-import org.openccm.server.pki.ServerKeys;
+import org.openccm.server.keys.ServerKeys;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;

@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import org.openccm.server.pki.MasterKey;
+import org.openccm.server.keys.MasterKey;
 import org.openccm.server.registry.RegistryService;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;

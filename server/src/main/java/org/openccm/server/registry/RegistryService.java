@@ -19,7 +19,7 @@ import org.openccm.server.error.Conflict;
 import org.openccm.server.error.FieldRules;
 import org.openccm.server.error.InvalidField;
 import org.openccm.server.error.NotFound;
-import org.openccm.server.pki.MasterKey;
+import org.openccm.server.keys.MasterKey;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;

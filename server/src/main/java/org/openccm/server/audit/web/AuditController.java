@@ -11,8 +11,7 @@ import org.openccm.server.account.Roles;
 import org.openccm.server.audit.AuditEntry;
 import org.openccm.server.audit.AuditCheckpoints;
 import org.openccm.server.audit.AuditLog;
-import org.openccm.server.pki.Pem;
-import org.openccm.server.pki.ServerKeys;
+import org.openccm.server.keys.ServerKeys;
 import org.openccm.server.web.Page;
 import org.openccm.server.web.SearchMetadata;
 import org.springframework.security.access.prepost.PreAuthorize;
@@ -131,7 +130,7 @@ class AuditController {
         Page page = Page.of(limit, offset);
         int total = checkpoints.count(caller.account());
         var key = checkpoints.publicKey();
-        return new CheckpointList(page.metadata(total, total), Pem.of("PUBLIC KEY", key.getEncoded()), ServerKeys.fingerprint(key),
+        return new CheckpointList(page.metadata(total, total), ServerKeys.pem(key), ServerKeys.fingerprint(key),
                 checkpoints.list(caller.account(), page.limit(), page.offset()).stream().map(CheckpointResponse::of).toList());
     }
 
@@ -150,7 +149,7 @@ class AuditController {
         AuditCheckpoints.Receipt r = checkpoints.receipt(caller.account(), entryId)
                 .orElseThrow(() -> new org.openccm.server.error.NotFound("audit entry", entryId));
         return new ReceiptResponse("openccm-audit-receipt-v1", entryId, r.entries(), CheckpointResponse.of(r.checkpoint()),
-                Pem.of("PUBLIC KEY", r.publicKey().getEncoded()), ServerKeys.fingerprint(r.publicKey()));
+                ServerKeys.pem(r.publicKey()), ServerKeys.fingerprint(r.publicKey()));
     }
 
     private AuditEntryResponse response(AuditEntry e) {

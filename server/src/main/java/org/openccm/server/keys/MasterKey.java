@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package org.openccm.server.pki;
+package org.openccm.server.keys;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package org.openccm.server.pki;
+package org.openccm.server.keys;
 
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -82,6 +82,12 @@ public class ServerKeys {
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             return false;
         }
+    }
+
+    /** The public key as PEM ({@code PUBLIC KEY}: its SubjectPublicKeyInfo), for answers and offline verifiers. */
+    public static String pem(PublicKey key) {
+        return "-----BEGIN PUBLIC KEY-----\n" + java.util.Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+                .encodeToString(key.getEncoded()) + "\n-----END PUBLIC KEY-----\n";
     }
 
     /** SHA-256 of the key's SubjectPublicKeyInfo, hex: how a key is named in answers and audit entries. */
