@@ -155,16 +155,7 @@ class CliTest extends ApiTest {
 
         List<String> pcrs = List.of(Fixtures.hex(48, 111), Fixtures.hex(48, 112), Fixtures.hex(48, 113));
         Fixtures.approvedNitroImage(api, Fixtures.approvedNitroApp(api, "revoked.example.com"), pcrs);
-        var key = org.openccm.server.attestation.TestNitroEnclave.workloadKey();
-        String nonce = api.post("/v1/attestation/challenge", null).expect(200).text("nonce");
-        String certificate = api.post("/v1/attestation", Api.object()
-                        .put("platform", "NITRO")
-                        .put("evidence", java.util.Base64.getEncoder().encodeToString(org.openccm.server.attestation.TestNitroEnclave.document(
-                                pcrs, key.getPublic().getEncoded(), null, java.util.Base64.getDecoder().decode(nonce))))
-                        .put("csr", org.openccm.server.attestation.AttestationApiTest.csr(key))
-                        .put("nonce", nonce))
-                .expect(200)
-                .text("certificate_id");
+        String certificate = Fixtures.attestedNitroWorkload(api, pcrs).path("certificate_id").asString();
         assertThat(run("certs", "list").out()).contains(certificate, "revoked.example.com");
 
         CliRun revoked = run("certs", "revoke", certificate, "--reason", "key compromise", "-o", "json");

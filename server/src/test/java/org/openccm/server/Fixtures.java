@@ -62,6 +62,23 @@ public final class Fixtures {
         return image.path("build_id").asString();
     }
 
+    /**
+     * A workload of an approved Nitro image attests (a document minted under the test Nitro root, bound to a fresh
+     * challenge and key) and gets a certificate: the attestation's answer (certificate_id, node_id, ...).
+     */
+    public static tools.jackson.databind.JsonNode attestedNitroWorkload(Api api, java.util.List<String> pcrs) throws Exception {
+        var key = org.openccm.server.attestation.TestNitroEnclave.workloadKey();
+        String nonce = api.post("/v1/attestation/challenge", null).expect(200).text("nonce");
+        return api.post("/v1/attestation", Api.object()
+                        .put("platform", "NITRO")
+                        .put("evidence", java.util.Base64.getEncoder().encodeToString(org.openccm.server.attestation.TestNitroEnclave.document(
+                                pcrs, key.getPublic().getEncoded(), null, java.util.Base64.getDecoder().decode(nonce))))
+                        .put("csr", org.openccm.server.attestation.AttestationApiTest.csr(key))
+                        .put("nonce", nonce))
+                .expect(200)
+                .body();
+    }
+
     public static void approve(Api api, String task) {
         api.patch("/v1/tasks/" + task, Api.object().put("status", "APPROVED")).expect(200);
     }
