@@ -230,6 +230,10 @@ final class BuildRegistration {
         if (name.chars().anyMatch(Character::isWhitespace)) {
             throw new InvalidField("docker_info.docker_image_name", "an image name has no spaces");
         }
+        String invalid = org.openccm.server.registry.ImageNames.invalidRepository(name);
+        if (invalid != null) {
+            throw new InvalidField(d.dockerImageName() == null ? "input_image_name" : "docker_info.docker_image_name", invalid);
+        }
         // The guide: Enclave OS and ACI tags are optional and default to "latest".
         String tag = d.dockerVersion() == null ? DEFAULT_TAG : d.dockerVersion().trim();
         if (!TAG.matcher(tag).matches()) {

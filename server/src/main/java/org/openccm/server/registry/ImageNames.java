@@ -47,4 +47,28 @@ public final class ImageNames {
         }
         return u;
     }
+
+    // The distribution reference grammar: an optional registry (host, optional port), then lower-case path components.
+    private static final java.util.regex.Pattern REPOSITORY = java.util.regex.Pattern.compile(
+            "((?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*(?::[0-9]{1,5})?/)?"
+                    + "[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*)*");
+
+    /**
+     * Why this is not an image repository name (no tag or digest: those have their own fields), or null when it is:
+     * {@code registry.example.com:5000/team/app}, {@code nginx}.
+     */
+    public static String invalidRepository(String name) {
+        if (name.length() > 255) {
+            return "an image name has at most 255 characters";
+        }
+        int slash = name.lastIndexOf('/');
+        if (name.indexOf('@') >= 0 || name.indexOf(':', slash + 1) >= 0) {
+            return "'" + name + "' carries a tag or digest: give the repository here and the tag in docker_info.docker_version";
+        }
+        if (!REPOSITORY.matcher(name).matches()) {
+            return "'" + name + "' is not an image repository name (an optional registry host[:port]/, then lower-case"
+                    + " components of a-z, 0-9 and single '.', '_', '__' or '-' separators, joined by '/')";
+        }
+        return null;
+    }
 }
