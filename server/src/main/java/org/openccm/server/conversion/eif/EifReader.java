@@ -30,7 +30,8 @@ public final class EifReader {
         for (int i = 0; i < count; i++) {
             long offset = in.getLong(0x1C + 8 * i);
             long size = in.getLong(0x11C + 8 * i);
-            if (offset < EifBuilder.HEADER_SIZE || offset + EifBuilder.SECTION_HEADER_SIZE + size > eif.length) {
+            // compared without adding, so that no offset or size, however large, can overflow past the check
+            if (offset < EifBuilder.HEADER_SIZE || offset > eif.length || size < 0 || size > eif.length - offset - EifBuilder.SECTION_HEADER_SIZE) {
                 throw new IllegalArgumentException("section " + i + " lies outside the file");
             }
             int at = (int) offset;

@@ -65,16 +65,20 @@ public final class EifSigner {
             verifier.initVerify(cert.getPublicKey());
             verifier.update(Cbor.encode(List.of("Signature1", protectedHeader, new byte[0], payloadBytes)));
             return verifier.verify((byte[]) cose.get(3));
-        } catch (CborException | GeneralSecurityException | ClassCastException | IndexOutOfBoundsException
+        } catch (CborException | GeneralSecurityException | ClassCastException | IndexOutOfBoundsException | NullPointerException
                 | java.util.NoSuchElementException e) {
             return false;
         }
     }
 
-    /** The signing certificate (PEM bytes) of entry 0. */
+    /** The signing certificate (PEM bytes) of entry 0; a section of another shape is a CborException, never a cast error. */
     public static byte[] signingCertificatePem(byte[] section) throws CborException {
-        List<?> entries = (List<?>) Cbor.decode(section);
-        return bytes((List<?>) ((Map<?, ?>) entries.getFirst()).get("signing_certificate"));
+        try {
+            List<?> entries = (List<?>) Cbor.decode(section);
+            return bytes((List<?>) ((Map<?, ?>) entries.getFirst()).get("signing_certificate"));
+        } catch (ClassCastException | NullPointerException | java.util.NoSuchElementException e) {
+            throw new CborException("not an EIF signature section (a list of maps with signing_certificate bytes)");
+        }
     }
 
     private enum Algorithm {

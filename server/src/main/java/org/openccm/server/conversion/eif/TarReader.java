@@ -91,8 +91,15 @@ public final class TarReader {
         while (i < data.length) {
             int space = indexOf(data, (byte) ' ', i);
             int length = Integer.parseInt(new String(data, i, space - i, StandardCharsets.US_ASCII));
+            // "<length> <key>=<value>\n": the length counts the whole record and must stay inside the data
+            if (length < space - i + 2 || length > data.length - i) {
+                throw new IllegalArgumentException("malformed PAX record: length " + length + " at " + i);
+            }
             String record = new String(data, space + 1, length - (space - i) - 2, StandardCharsets.UTF_8);
             int eq = record.indexOf('=');
+            if (eq < 0) {
+                throw new IllegalArgumentException("malformed PAX record: no '=' at " + i);
+            }
             out.put(record.substring(0, eq), record.substring(eq + 1));
             i += length;
         }
