@@ -92,20 +92,7 @@ class ParserFuzzTest {
             Map.entry("nitroCliJson", List.of("nitro-measurements/aws-nitro-enclaves-sdk-c-kmstool-build-enclave.json")));
 
     static {
-        // Fuzzing (JAZZER_FUZZ set): the real vectors seed each target's corpus, where Jazzer starts from.
-        if (System.getenv("JAZZER_FUZZ") != null && !System.getenv("JAZZER_FUZZ").isEmpty()) {
-            SEEDS.forEach((target, vectors) -> {
-                java.nio.file.Path corpus = java.nio.file.Path.of(".cifuzz-corpus", ParserFuzzTest.class.getName(), target);
-                try {
-                    java.nio.file.Files.createDirectories(corpus);
-                    for (String v : vectors) {
-                        java.nio.file.Files.write(corpus.resolve("seed-" + v.replace('/', '_')), TestVectors.bytes(v));
-                    }
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            });
-        }
+        FuzzCorpus.seed(ParserFuzzTest.class, SEEDS, TestVectors::bytes);
     }
 
     /** Runs a target: its typed rejection is an answer, anything else escapes to fail the run. */

@@ -46,19 +46,13 @@ class ConversionParserFuzzTest {
             "eifSignature", List.of("eif/synthetic-signed.eif"));
 
     static {
-        if (System.getenv("JAZZER_FUZZ") != null && !System.getenv("JAZZER_FUZZ").isEmpty()) {
-            SEEDS.forEach((target, vectors) -> {
-                java.nio.file.Path corpus = java.nio.file.Path.of(".cifuzz-corpus", ConversionParserFuzzTest.class.getName(), target);
-                try {
-                    Files.createDirectories(corpus);
-                    for (String v : vectors) {
-                        Files.write(corpus.resolve("seed-" + v.replace('/', '_')), Files.readAllBytes(TestFiles.vector(v)));
-                    }
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            });
-        }
+        org.openccm.attestation.fuzz.FuzzCorpus.seed(ConversionParserFuzzTest.class, SEEDS, v -> {
+            try {
+                return Files.readAllBytes(TestFiles.vector(v));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
     }
 
     static void fuzz(String target, byte[] input) {
