@@ -117,7 +117,13 @@ public final class OciRegistryClient {
         HttpResponse<byte[]> r = send(ref, credential, "pull", b -> b.uri(url(ref, "/manifests/" + ref.reference())).header("Accept", ACCEPT).GET());
         require(r, 200, "manifest " + ref.repository() + ":" + ref.reference());
         String type = r.headers().firstValue("Content-Type").orElse(OCI_MANIFEST).split(";")[0].trim();
-        JsonNode node = json.readTree(r.body());
+        JsonNode node;
+        try {
+            node = OciManifests.parse(r.body());
+        } catch (IllegalArgumentException e) {
+            throw new RegistryException(502, ref.registry() + " served an unusable manifest for " + ref.repository() + ":" + ref.reference()
+                    + ": " + e.getMessage());
+        }
         if (node.has("mediaType")) {
             type = node.path("mediaType").asString();
         }

@@ -18,11 +18,12 @@ import org.openccm.server.conversion.eif.DockerExport;
 import org.openccm.server.conversion.eif.EifReader;
 import org.openccm.server.conversion.eif.EifSigner;
 import org.openccm.server.conversion.eif.TarReader;
+import org.openccm.server.registry.OciManifests;
 
 /**
  * Jazzer targets for what the conversions read from registries and users: EIF files, image layer tars (the EIF
- * builder's reader and the ACI layer reader behind tar2ext4), a Docker export of several layers, and an EIF's
- * signature section. Their typed rejections are {@link IllegalArgumentException} (and {@link IOException} for a
+ * builder's reader and the ACI layer reader behind tar2ext4), a Docker export of several layers, an EIF's signature
+ * section, and the manifests registries serve. Their typed rejections are {@link IllegalArgumentException} (and {@link IOException} for a
  * stream, {@link CborException} for COSE); anything else is a finding. Run as {@code ParserFuzzTest} is
  * (README, Security): {@code .ci/fuzz} covers both classes.
  */
@@ -36,14 +37,17 @@ class ConversionParserFuzzTest {
             "tar", TarReader::read,
             "layerTar", in -> Tar2Ext4.rootHash(new ByteArrayInputStream(in)),
             "dockerExport", in -> DockerExport.export(List.of(in, in), 0),
-            "eifSignature", EifSigner::signingCertificatePem);
+            "eifSignature", EifSigner::signingCertificatePem,
+            "ociManifest", OciManifests::parse);
 
     static final Map<String, List<String>> SEEDS = Map.of(
             "eif", List.of("eif/synthetic-signed.eif", "eif/synthetic-unsigned.eif"),
             "tar", List.of("eif/docker-export.tar", "aci/tar2ext4/05-xattrs-pax.tar"),
             "layerTar", List.of("aci/tar2ext4/02-basic.tar", "aci/tar2ext4/09-gnu-longnames.tar", "aci/tar2ext4/00-docker-empty-layer.tar.gz"),
             "dockerExport", List.of("aci/tar2ext4/04-whiteouts.tar", "aci/tar2ext4/03-links.tar"),
-            "eifSignature", List.of("eif/synthetic-signed.eif"));
+            "eifSignature", List.of("eif/synthetic-signed.eif"),
+            // no manifest is among the real vectors: its seeds are the two in the target's inputs directory
+            "ociManifest", List.of());
 
     static {
         org.openccm.attestation.fuzz.FuzzCorpus.seed(ConversionParserFuzzTest.class, SEEDS, v -> {
@@ -105,5 +109,10 @@ class ConversionParserFuzzTest {
     @FuzzTest(maxDuration = "10s")
     void eifSignature(byte[] input) {
         fuzz("eifSignature", input);
+    }
+
+    @FuzzTest(maxDuration = "10s")
+    void ociManifest(byte[] input) {
+        fuzz("ociManifest", input);
     }
 }
