@@ -24,7 +24,7 @@ public abstract class ApiTest {
     @LocalServerPort
     private int port;
 
-    private static final String SHARED_MASTER_KEY = java.util.Base64.getEncoder().encodeToString(new java.security.SecureRandom().generateSeed(32));
+    protected static final String SHARED_MASTER_KEY = java.util.Base64.getEncoder().encodeToString(new java.security.SecureRandom().generateSeed(32));
 
     protected Api api;
 

@@ -12,28 +12,46 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.text.ParseException;
 import java.time.Instant;
 import java.util.Date;
 import java.util.Optional;
 import java.util.UUID;
+import org.openccm.server.keys.ServerKeys;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
- * Bearer tokens: HS256 JWTs naming a user and a server-side session. The signing key is 256 random bits kept in
- * the data directory (created on first start, readable by the owner only), so tokens survive a restart.
+ * Bearer tokens: HS256 JWTs naming a user and a server-side session. The signing key is 256 random bits kept in the
+ * database, sealed under the master key, so that tokens survive a restart and every instance of a deployment accepts
+ * what another issued. A key file left in the data directory by an earlier version is taken over once, so that
+ * tokens issued before an upgrade stay valid.
  */
 @Component
 public class SessionTokens {
     static final String ISSUER = "openccm";
-    private final byte[] key;
+    private final ServerKeys keys;
+    private final Path legacyKeyFile;
+    private volatile byte[] key;
 
-    SessionTokens(@Value("${openccm.data-dir}") Path dataDir) {
-        this.key = loadOrCreateKey(dataDir.resolve("jwt-hmac.key"));
+    SessionTokens(ServerKeys keys, @Value("${openccm.data-dir}") Path dataDir) {
+        this.keys = keys;
+        this.legacyKeyFile = dataDir.resolve("jwt-hmac.key");
+    }
+
+    // Read when first needed: the database is migrated by then.
+    private byte[] key() {
+        byte[] k = key;
+        if (k == null) {
+            synchronized (this) {
+                if (key == null) {
+                    key = keys.secret("session-token-hmac", this::legacyOrFresh);
+                }
+                k = key;
+            }
+        }
+        return k;
     }
 
     public record Claims(UUID userId, UUID sessionId, Instant expiresAt) {}
@@ -48,7 +66,7 @@ public class SessionTokens {
                 .build();
         SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
         try {
-            jwt.sign(new MACSigner(key));
+            jwt.sign(new MACSigner(key()));
         } catch (JOSEException e) {
             throw new IllegalStateException("cannot sign a session token", e);
         }
@@ -59,7 +77,7 @@ public class SessionTokens {
     public Optional<Claims> verify(String token, Instant now) {
         try {
             SignedJWT jwt = SignedJWT.parse(token);
-            if (!JWSAlgorithm.HS256.equals(jwt.getHeader().getAlgorithm()) || !jwt.verify(new MACVerifier(key))) {
+            if (!JWSAlgorithm.HS256.equals(jwt.getHeader().getAlgorithm()) || !jwt.verify(new MACVerifier(key()))) {
                 return Optional.empty();
             }
             JWTClaimsSet claims = jwt.getJWTClaimsSet();
@@ -74,27 +92,19 @@ public class SessionTokens {
         }
     }
 
-    private static byte[] loadOrCreateKey(Path file) {
+    private byte[] legacyOrFresh() {
         try {
-            if (Files.exists(file)) {
-                byte[] existing = Files.readAllBytes(file);
-                if (existing.length < 32) {
-                    throw new IllegalStateException(file + " must hold at least 32 bytes");
+            if (Files.exists(legacyKeyFile)) {
+                byte[] existing = Files.readAllBytes(legacyKeyFile);
+                if (existing.length >= 32) {
+                    return existing;
                 }
-                return existing;
             }
-            Files.createDirectories(file.getParent());
-            byte[] fresh = new byte[32];
-            new SecureRandom().nextBytes(fresh);
-            Files.write(file, fresh, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-            try {
-                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException notPosix) {
-                // Windows: the file inherits the data directory's ACL.
-            }
-            return fresh;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read or create the token key " + file, e);
+            throw new UncheckedIOException("cannot read the earlier token key " + legacyKeyFile, e);
         }
+        byte[] fresh = new byte[32];
+        new SecureRandom().nextBytes(fresh);
+        return fresh;
     }
 }

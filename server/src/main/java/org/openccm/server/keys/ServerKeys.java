@@ -62,6 +62,23 @@ public class ServerKeys {
         }
     }
 
+    /**
+     * The symmetric secret named so, sealed in the database; made from {@code initial} when there is none yet (the
+     * first instance to ask decides, every other reads it).
+     */
+    @Transactional(propagation = Propagation.REQUIRES_NEW)
+    public byte[] secret(String name, java.util.function.Supplier<byte[]> initial) {
+        var stored = jdbc.sql("SELECT secret_sealed FROM server_secrets WHERE name = ?").param(name).query(byte[].class).optional();
+        if (stored.isPresent()) {
+            return masterKey.open(stored.get(), "server-secret:" + name);
+        }
+        jdbc.sql("INSERT INTO server_secrets (name, secret_sealed, created_at) VALUES (?,?,?) ON CONFLICT DO NOTHING")
+                .params(name, masterKey.seal(initial.get(), "server-secret:" + name), Timestamp.from(clock.instant()))
+                .update();
+        return masterKey.open(jdbc.sql("SELECT secret_sealed FROM server_secrets WHERE name = ?").param(name).query(byte[].class).single(),
+                "server-secret:" + name);
+    }
+
     public static byte[] sign(PrivateKey key, byte[] data) {
         try {
             Signature ecdsa = Signature.getInstance("SHA256withECDSA");
