@@ -57,6 +57,7 @@ public class AttestationService {
     private final AppService apps;
     private final CertificateService certificates;
     private final CoprocessorCheck coprocessors;
+    private final AttestationMetrics metrics;
     private final Challenges challenges;
     private final ZoneService zones;
     private final NodeService nodes;
@@ -74,7 +75,9 @@ public class AttestationService {
             ZoneService zones,
             NodeService nodes,
             AuditLog audit,
-            Clock clock) {
+            Clock clock,
+            AttestationMetrics metrics) {
+        this.metrics = metrics;
         this.zones = zones;
         this.nodes = nodes;
         this.coprocessors = coprocessors;
@@ -113,6 +116,21 @@ public class AttestationService {
      */
     @Transactional(noRollbackFor = AttestationRefused.class)
     public Attested attest(Caller caller, Evidence evidence, String csrPem, byte[] nonce, String nodeName) {
+        long started = System.nanoTime();
+        String outcome = "INVALID";
+        try {
+            Attested attested = attestChecked(caller, evidence, csrPem, nonce, nodeName);
+            outcome = "ACCEPTED";
+            return attested;
+        } catch (org.openccm.server.error.AttestationRefused e) {
+            outcome = e.reason();
+            throw e;
+        } finally {
+            metrics.record("attest", evidence.platform(), outcome, System.nanoTime() - started);
+        }
+    }
+
+    private Attested attestChecked(Caller caller, Evidence evidence, String csrPem, byte[] nonce, String nodeName) {
         UUID account = caller.account();
         PublicKey key = csrPublicKey(csrPem);
         String node = nodeName(nodeName, evidence.platform(), key);
@@ -194,6 +212,15 @@ public class AttestationService {
      * binding is checked (nothing is issued), and the images that the index did not offer are listed too.
      */
     public Explanation explain(UUID account, Evidence evidence, Instant at) {
+        long started = System.nanoTime();
+        Explanation e = explainChecked(account, evidence, at);
+        String outcome = !e.verified() ? e.rejected().reason().name() : e.decision() instanceof Decision.Accepted ? "ACCEPTED"
+                : e.decision() instanceof Decision.NotApproved ? "NOT_APPROVED" : e.decision() instanceof Decision.NoMatch ? "NO_MATCH" : "REFUSED";
+        metrics.record("explain", evidence.platform(), outcome, System.nanoTime() - started);
+        return e;
+    }
+
+    private Explanation explainChecked(UUID account, Evidence evidence, Instant at) {
         Instant now = at == null ? clock.instant() : at;
         VerifiedEvidence verified;
         try {
