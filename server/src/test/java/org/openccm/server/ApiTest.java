@@ -77,4 +77,30 @@ public abstract class ApiTest {
     protected static Path vector(String relative) {
         return org.openccm.server.TestFiles.vector(relative);
     }
+
+    /**
+     * Another server in this JVM, on {@code db} (a fresh {@link TestPostgres#newDatabase()}, or the shared one to act
+     * as a second instance), with its own data directory, the same first admin and master key, and {@code settings}
+     * ({@code name=value}) over the suite's. Close it when done; {@link #apiOf} reaches it.
+     */
+    protected static org.springframework.context.ConfigurableApplicationContext anotherServer(TestPostgres.Database db, String... settings)
+            throws IOException {
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of(
+                "--server.port=0",
+                "--openccm.db.url=" + db.url(),
+                "--openccm.db.user=" + db.user(),
+                "--openccm.db.password=" + db.password(),
+                "--openccm.data-dir=" + Files.createTempDirectory("openccm-another-server"),
+                "--openccm.master-key=" + SHARED_MASTER_KEY,
+                "--openccm.admin.email=" + ADMIN_EMAIL,
+                "--openccm.admin.password=" + ADMIN_PASSWORD));
+        for (String setting : settings) {
+            args.add("--" + setting);
+        }
+        return org.springframework.boot.SpringApplication.run(OpenCcmServer.class, args.toArray(String[]::new));
+    }
+
+    protected static Api apiOf(org.springframework.context.ConfigurableApplicationContext server) {
+        return new Api("http://127.0.0.1:" + server.getEnvironment().getProperty("local.server.port"));
+    }
 }

@@ -268,8 +268,8 @@ class CollateralFetchTest extends ApiTest {
         assertThat(jdbc.sql("SELECT count(*) FROM collateral_items WHERE key = 'intel:root-ca-crl'").query(Integer.class).single()).isEqualTo(2);
         byte[] bundle = api.get("/v1/collateral/bundle").expect(200).raw().body().getBytes(StandardCharsets.UTF_8);
 
-        try (var offline = org.springframework.boot.SpringApplication.run(org.openccm.server.OpenCcmServer.class, offlineServer())) {
-            Api other = new Api("http://127.0.0.1:" + offline.getEnvironment().getProperty("local.server.port"));
+        try (var offline = offlineServer()) {
+            Api other = apiOf(offline);
             other.logIn(ADMIN_EMAIL, ADMIN_PASSWORD).expect(200);
             assertThat(explainAt(other, "SGX", "sgx-dcap/phala-sgx-v3-quote.bin", "2025-07-01T00:00:00Z").path("field").asString())
                     .as("nothing cached, no network").isEqualTo("collateral");
@@ -297,22 +297,13 @@ class CollateralFetchTest extends ApiTest {
     }
 
     /** A second server: its own empty database, no vendor service, the same first admin. */
-    private static String[] offlineServer() throws IOException {
-        var db = org.openccm.server.TestPostgres.newDatabase();
-        return new String[] {
-            "--server.port=0",
-            "--openccm.db.url=" + db.url(),
-            "--openccm.db.user=" + db.user(),
-            "--openccm.db.password=" + db.password(),
-            "--openccm.data-dir=" + Files.createTempDirectory("openccm-offline"),
-            "--openccm.admin.email=" + ADMIN_EMAIL,
-            "--openccm.admin.password=" + ADMIN_PASSWORD,
-            "--openccm.collateral.intel.base-url=off",
-            "--openccm.collateral.intel.root-ca-crl-url=off",
-            "--openccm.collateral.amd.base-url=off",
-            "--openccm.collateral.amd.revocation=fail-closed",
-            "--openccm.attestation.dcap.accepted-tcb-statuses=UpToDate,SWHardeningNeeded,ConfigurationAndSWHardeningNeeded,OutOfDate"
-        };
+    private static org.springframework.context.ConfigurableApplicationContext offlineServer() throws IOException {
+        return anotherServer(org.openccm.server.TestPostgres.newDatabase(),
+                "openccm.collateral.intel.base-url=off",
+                "openccm.collateral.intel.root-ca-crl-url=off",
+                "openccm.collateral.amd.base-url=off",
+                "openccm.collateral.amd.revocation=fail-closed",
+                "openccm.attestation.dcap.accepted-tcb-statuses=UpToDate,SWHardeningNeeded,ConfigurationAndSWHardeningNeeded,OutOfDate");
     }
 
     private static JsonNode explainAt(Api target, String platform, String evidence, String at) throws IOException {

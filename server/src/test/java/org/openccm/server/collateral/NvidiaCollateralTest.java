@@ -249,20 +249,9 @@ class NvidiaCollateralTest extends ApiTest {
 
     @Test
     void failClosedRefusesAGpuWhoseCertificatesNvidiaDoesNotAnswerFor() throws Exception {
-        var db = org.openccm.server.TestPostgres.newDatabase();
-        String[] args = {
-            "--server.port=0",
-            "--openccm.db.url=" + db.url(),
-            "--openccm.db.user=" + db.user(),
-            "--openccm.db.password=" + db.password(),
-            "--openccm.data-dir=" + Files.createTempDirectory("openccm-nvidia"),
-            "--openccm.admin.email=" + ADMIN_EMAIL,
-            "--openccm.admin.password=" + ADMIN_PASSWORD,
-            "--openccm.collateral.nvidia.ocsp-url=" + NVIDIA.url("/ocsp"),
-            "--openccm.collateral.nvidia.revocation=fail-closed"
-        };
-        try (var strict = org.springframework.boot.SpringApplication.run(org.openccm.server.OpenCcmServer.class, args)) {
-            Api other = new Api("http://127.0.0.1:" + strict.getEnvironment().getProperty("local.server.port"));
+        try (var strict = anotherServer(org.openccm.server.TestPostgres.newDatabase(),
+                "openccm.collateral.nvidia.ocsp-url=" + NVIDIA.url("/ocsp"), "openccm.collateral.nvidia.revocation=fail-closed")) {
+            Api other = apiOf(strict);
             other.logIn(ADMIN_EMAIL, ADMIN_PASSWORD).expect(200);
             UUID app = Fixtures.createApp(other, "AMD_SEV_SNP");
             approvedGpuImage(other, app);
