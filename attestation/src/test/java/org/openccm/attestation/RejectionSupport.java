@@ -4,7 +4,6 @@ package org.openccm.attestation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.ByteArrayOutputStream;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -36,7 +35,6 @@ import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.openccm.attestation.EvidenceRejected.Reason;
-import org.openccm.attestation.cbor.Cbor;
 
 /**
  * Shared by the *RejectionsTest classes: the assertion that a call is refused with one reason and field, and the
@@ -84,54 +82,6 @@ public final class RejectionSupport {
         int at = indexOf(out, f);
         System.arraycopy(t, 0, out, at, t.length);
         return out;
-    }
-
-    // ---- CBOR: the project's encoder writes no null, boolean or tag; documents and envelopes need them ----
-
-    public static byte[] cbor(Object item) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        write(out, item);
-        return out.toByteArray();
-    }
-
-    private static void write(ByteArrayOutputStream out, Object item) {
-        if (item == null) {
-            out.write(0xf6);
-        } else if (item instanceof Boolean b) {
-            out.write(b ? 0xf5 : 0xf4);
-        } else if (item instanceof Cbor.Tagged t) {
-            head(out, 6, t.tag());
-            write(out, t.item());
-        } else if (item instanceof List<?> list) {
-            head(out, 4, list.size());
-            list.forEach(e -> write(out, e));
-        } else if (item instanceof Map<?, ?> map) {
-            head(out, 5, map.size());
-            map.forEach((k, v) -> {
-                write(out, k);
-                write(out, v);
-            });
-        } else {
-            out.writeBytes(Cbor.encode(item));
-        }
-    }
-
-    private static void head(ByteArrayOutputStream out, int major, long n) {
-        if (n < 24) {
-            out.write(major << 5 | (int) n);
-        } else if (n < 0x100) {
-            out.write(major << 5 | 24);
-            out.write((int) n);
-        } else if (n < 0x10000) {
-            out.write(major << 5 | 25);
-            out.write((int) (n >>> 8));
-            out.write((int) n);
-        } else {
-            out.write(major << 5 | 26);
-            for (int shift = 24; shift >= 0; shift -= 8) {
-                out.write((int) (n >>> shift));
-            }
-        }
     }
 
     // ---- test PKI ----

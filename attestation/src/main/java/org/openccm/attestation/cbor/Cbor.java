@@ -127,7 +127,10 @@ public final class Cbor {
         return in[pos++] & 0xff;
     }
 
-    /** Encodes the few shapes OpenCCM itself writes (COSE Sig_structure): text, bytes, arrays, integers. */
+    /**
+     * Encodes the shapes OpenCCM writes (COSE structures, test documents): text, bytes, arrays, maps, integers,
+     * booleans, null and tagged items.
+     */
     public static byte[] encode(Object item) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         write(out, item);
@@ -135,7 +138,14 @@ public final class Cbor {
     }
 
     private static void write(ByteArrayOutputStream out, Object item) {
-        if (item instanceof byte[] b) {
+        if (item == null) {
+            out.write(0xf6);
+        } else if (item instanceof Boolean b) {
+            out.write(b ? 0xf5 : 0xf4);
+        } else if (item instanceof Tagged t) {
+            head(out, 6, t.tag());
+            write(out, t.item());
+        } else if (item instanceof byte[] b) {
             head(out, 2, b.length);
             out.writeBytes(b);
         } else if (item instanceof String s) {

@@ -3,7 +3,7 @@ package org.openccm.attestation.aci;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.openccm.attestation.RejectionSupport.assertRejected;
-import static org.openccm.attestation.RejectionSupport.cbor;
+import static org.openccm.attestation.cbor.Cbor.encode;
 
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
@@ -93,7 +93,7 @@ class AciRejectionsTest {
 
     @Test
     void aTagOtherThanCoseSign1IsRefused() {
-        byte[] cose = cbor(new Cbor.Tagged(98, items()));
+        byte[] cose = encode(new Cbor.Tagged(98, items()));
         assertRejected(() -> MICROSOFT.verify(cose, JUNE_2023), Reason.MALFORMED, "reference_info", "CBOR tag 98 is not COSE_Sign1 (18)");
     }
 
@@ -101,21 +101,21 @@ class AciRejectionsTest {
     void anArrayOfThreeItemsIsRefused() {
         List<Object> items = items();
         items.remove(3);
-        assertRejected(() -> MICROSOFT.verify(cbor(items), JUNE_2023), Reason.MALFORMED, "reference_info", "not a COSE_Sign1 array of 4 items");
+        assertRejected(() -> MICROSOFT.verify(encode(items), JUNE_2023), Reason.MALFORMED, "reference_info", "not a COSE_Sign1 array of 4 items");
     }
 
     @Test
     void aPayloadThatIsNotAByteStringIsRefused() {
         List<Object> items = items();
         items.set(2, "payload");
-        assertRejected(() -> MICROSOFT.verify(cbor(items), JUNE_2023), Reason.MALFORMED, "reference_info", "payload is not a byte string");
+        assertRejected(() -> MICROSOFT.verify(encode(items), JUNE_2023), Reason.MALFORMED, "reference_info", "payload is not a byte string");
     }
 
     @Test
     void aProtectedHeaderThatIsNotAMapIsRefused() {
         List<Object> items = items();
-        items.set(0, cbor(List.of(1L, -38L)));
-        assertRejected(() -> MICROSOFT.verify(cbor(items), JUNE_2023), Reason.MALFORMED, "reference_info", "the protected header is not a CBOR map");
+        items.set(0, encode(List.of(1L, -38L)));
+        assertRejected(() -> MICROSOFT.verify(encode(items), JUNE_2023), Reason.MALFORMED, "reference_info", "the protected header is not a CBOR map");
     }
 
     // ---- the protected header, checked before the signature ----
@@ -148,8 +148,8 @@ class AciRejectionsTest {
         List<Object> items = items();
         Map<Object, Object> header = new LinkedHashMap<>((Map<?, ?>) Cbor.decode((byte[]) items.get(0)));
         header.remove(33L);
-        items.set(0, cbor(header));
-        assertRejected(() -> MICROSOFT.verify(cbor(new Cbor.Tagged(18, items)), JUNE_2023), Reason.MALFORMED, "reference_info",
+        items.set(0, encode(header));
+        assertRejected(() -> MICROSOFT.verify(encode(new Cbor.Tagged(18, items)), JUNE_2023), Reason.MALFORMED, "reference_info",
                 "no x5chain (header 33) in the protected header");
     }
 
@@ -273,7 +273,7 @@ class AciRejectionsTest {
             header.put("iss", did);
             header.put("feed", UvmEndorsementVerifier.UVM_FEED);
             header.put(33L, List.of(leaf.getEncoded(), root.getEncoded()));
-            byte[] protectedHeader = cbor(header);
+            byte[] protectedHeader = encode(header);
             byte[] body = payload.getBytes(StandardCharsets.UTF_8);
             byte[] signature = new byte[256];
             if (leafKey.getPrivate().getAlgorithm().equals("RSA")) {
@@ -283,7 +283,7 @@ class AciRejectionsTest {
                 pss.update(Cbor.encode(List.of("Signature1", protectedHeader, new byte[0], body)));
                 signature = pss.sign();
             }
-            return cbor(new Cbor.Tagged(18, List.of(protectedHeader, Map.of(), body, signature)));
+            return encode(new Cbor.Tagged(18, List.of(protectedHeader, Map.of(), body, signature)));
         }
     }
 }

@@ -2,7 +2,7 @@
 package org.openccm.attestation.nitro;
 
 import static org.openccm.attestation.RejectionSupport.assertRejected;
-import static org.openccm.attestation.RejectionSupport.cbor;
+import static org.openccm.attestation.cbor.Cbor.encode;
 
 import java.security.KeyPair;
 import java.security.Signature;
@@ -36,7 +36,7 @@ class NitroRejectionsTest {
 
     @Test
     void aTagOtherThanCoseSign1IsRefused() {
-        byte[] tagged = cbor(new Cbor.Tagged(17, envelope()));
+        byte[] tagged = encode(new Cbor.Tagged(17, envelope()));
 
         assertRejected(() -> VERIFIER.verify(tagged, OCT_13_2022), Reason.MALFORMED, "document", "CBOR tag 17 is not COSE_Sign1 (18)");
     }
@@ -46,7 +46,7 @@ class NitroRejectionsTest {
         List<Object> cose = envelope();
         cose.remove(3);
 
-        assertRejected(() -> VERIFIER.verify(cbor(cose), OCT_13_2022), Reason.MALFORMED, "document", "not a COSE_Sign1 array of 4 items");
+        assertRejected(() -> VERIFIER.verify(encode(cose), OCT_13_2022), Reason.MALFORMED, "document", "not a COSE_Sign1 array of 4 items");
     }
 
     @Test
@@ -54,31 +54,31 @@ class NitroRejectionsTest {
         List<Object> cose = envelope();
         cose.set(0, "protected");
 
-        assertRejected(() -> VERIFIER.verify(cbor(cose), OCT_13_2022), Reason.MALFORMED, "protected", "must be a byte string");
+        assertRejected(() -> VERIFIER.verify(encode(cose), OCT_13_2022), Reason.MALFORMED, "protected", "must be a byte string");
     }
 
     @Test
     void aProtectedHeaderThatIsNotAMapIsRefused() {
         List<Object> cose = envelope();
-        cose.set(0, cbor(List.of(1L, -35L)));
+        cose.set(0, encode(List.of(1L, -35L)));
 
-        assertRejected(() -> VERIFIER.verify(cbor(cose), OCT_13_2022), Reason.MALFORMED, "protected", "must be a CBOR map");
+        assertRejected(() -> VERIFIER.verify(encode(cose), OCT_13_2022), Reason.MALFORMED, "protected", "must be a CBOR map");
     }
 
     @Test
     void anAlgorithmOtherThanEs384IsRefused() {
         List<Object> cose = envelope();
-        cose.set(0, cbor(Map.of(1L, -7L))); // ES256
+        cose.set(0, encode(Map.of(1L, -7L))); // ES256
 
-        assertRejected(() -> VERIFIER.verify(cbor(cose), OCT_13_2022), Reason.MALFORMED, "protected", "algorithm must be ES384 (-35), got -7");
+        assertRejected(() -> VERIFIER.verify(encode(cose), OCT_13_2022), Reason.MALFORMED, "protected", "algorithm must be ES384 (-35), got -7");
     }
 
     @Test
     void aPayloadThatIsNotAMapIsRefused() {
         List<Object> cose = envelope();
-        cose.set(2, cbor(List.of("module_id")));
+        cose.set(2, encode(List.of("module_id")));
 
-        assertRejected(() -> VERIFIER.verify(cbor(cose), OCT_13_2022), Reason.MALFORMED, "payload", "must be a CBOR map");
+        assertRejected(() -> VERIFIER.verify(encode(cose), OCT_13_2022), Reason.MALFORMED, "payload", "must be a CBOR map");
     }
 
     @Test
@@ -86,7 +86,7 @@ class NitroRejectionsTest {
         List<Object> cose = envelope();
         cose.set(3, Arrays.copyOf((byte[]) cose.get(3), 95));
 
-        assertRejected(() -> VERIFIER.verify(cbor(cose), OCT_13_2022), Reason.SIGNATURE, "signature", "ES384 needs 96 bytes (r||s), got 95");
+        assertRejected(() -> VERIFIER.verify(encode(cose), OCT_13_2022), Reason.SIGNATURE, "signature", "ES384 needs 96 bytes (r||s), got 95");
     }
 
     // ---- payload fields, each checked before the signature ----
@@ -226,8 +226,8 @@ class NitroRejectionsTest {
             throw new IllegalStateException(e);
         }
         change.accept(doc);
-        cose.set(2, cbor(doc));
-        assertRejected(() -> VERIFIER.verify(cbor(cose), OCT_13_2022), Reason.MALFORMED, field, detail);
+        cose.set(2, encode(doc));
+        assertRejected(() -> VERIFIER.verify(encode(cose), OCT_13_2022), Reason.MALFORMED, field, detail);
     }
 
     /** An enclave certified under a minted root, signing the documents it is asked for. */
@@ -261,8 +261,8 @@ class NitroRejectionsTest {
             doc.put("certificate", leaf.getEncoded());
             doc.put("cabundle", List.of(root.getEncoded()));
             doc.putAll(extra);
-            byte[] protectedHeader = cbor(Map.of(1L, -35L));
-            byte[] payload = cbor(doc);
+            byte[] protectedHeader = encode(Map.of(1L, -35L));
+            byte[] payload = encode(doc);
             byte[] signature = new byte[96];
             if (leafKey.getPrivate().getAlgorithm().equals("EC")) {
                 Signature ecdsa = Signature.getInstance("SHA384withECDSAinP1363Format");
@@ -270,7 +270,7 @@ class NitroRejectionsTest {
                 ecdsa.update(Cbor.encode(List.of("Signature1", protectedHeader, new byte[0], payload)));
                 signature = ecdsa.sign();
             }
-            return cbor(List.of(protectedHeader, Map.of(), payload, signature));
+            return encode(List.of(protectedHeader, Map.of(), payload, signature));
         }
     }
 }
