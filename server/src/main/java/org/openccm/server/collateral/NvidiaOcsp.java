@@ -122,6 +122,7 @@ public final class NvidiaOcsp {
             throw new Unavailable(url + " answered 404", null);
         }
         Instant next = verify(response.get().body(), id, nonce, chain, index, field, now);
+        good.values().removeIf(until -> !now.isBefore(until)); // answers past their time are of no use: kept few
         good.put(cacheKey, next.isBefore(now.plus(MAX_KEEP)) ? next : now.plus(MAX_KEEP));
     }
 
