@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.openccm.server.account;
 
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,6 +10,7 @@ import java.util.Optional;
 import java.util.UUID;
 import org.openccm.server.account.AccountRepository.Account;
 import org.openccm.server.account.AccountRepository.Membership;
+import org.openccm.server.account.InvitationRepository.Invitation;
 import org.openccm.server.account.ApiKeyRepository.ApiKey;
 import org.openccm.server.account.UserRepository.User;
 import org.openccm.server.identity.Actor;
@@ -42,7 +42,7 @@ public class AccountService implements BearerCredentials {
     private final Clock clock;
     private final Duration tokenTtl;
     private final LoginThrottle throttle;
-    private final org.springframework.jdbc.core.simple.JdbcClient jdbc;
+    private final InvitationRepository invitations;
     private static final Duration INVITATION_LIFETIME = Duration.ofDays(14);
     // bcrypt through Spring's delegating encoder: the "{bcrypt}" prefix lets the algorithm be upgraded later.
     private final PasswordEncoder passwords = PasswordEncoderFactories.createDelegatingPasswordEncoder();
@@ -60,9 +60,9 @@ public class AccountService implements BearerCredentials {
             Clock clock,
             @Value("${openccm.auth.token-ttl}") Duration tokenTtl,
             LoginThrottle throttle,
-            org.springframework.jdbc.core.simple.JdbcClient jdbc) {
+            InvitationRepository invitations) {
         this.throttle = throttle;
-        this.jdbc = jdbc;
+        this.invitations = invitations;
         this.users = users;
         this.accounts = accounts;
         this.sessions = sessions;
@@ -213,28 +213,14 @@ public class AccountService implements BearerCredentials {
     }
 
     private void invite(Caller caller, String email, Role role) {
-        UUID id = UUID.randomUUID();
         Instant now = clock.instant();
-        jdbc.sql("INSERT INTO invitations (id, account_id, email, role, invited_by, created_at, expires_at) VALUES (?,?,?,?,?,?,?)"
-                        + " ON CONFLICT (account_id, lower(email)) DO UPDATE SET role = excluded.role, invited_by = excluded.invited_by,"
-                        + " created_at = excluded.created_at, expires_at = excluded.expires_at")
-                .params(id, caller.account(), email, role.name(), caller.userId(), Timestamp.from(now), Timestamp.from(now.plus(INVITATION_LIFETIME)))
-                .update();
+        UUID id = invitations.upsert(caller.account(), email, role, caller.userId(), now, now.plus(INVITATION_LIFETIME));
         audit.append(caller.account(), caller.actor(), "member.invited", "invitation", id, Map.of("email", email, "role", role));
     }
 
-    /** An invitation to an account, as its invitee sees it. */
-    public record Invitation(UUID id, UUID accountId, String accountName, Role role, Instant createdAt, Instant expiresAt) {}
-
     /** The caller's own pending invitations. */
     public List<Invitation> invitations(Caller caller) {
-        User me = user(caller);
-        return jdbc.sql("SELECT i.id, i.account_id, a.name, i.role, i.created_at, i.expires_at FROM invitations i JOIN accounts a ON a.id = i.account_id"
-                        + " WHERE lower(i.email) = lower(?) AND i.expires_at > ? ORDER BY i.created_at")
-                .params(me.email(), Timestamp.from(clock.instant()))
-                .query((rs, n) -> new Invitation(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3),
-                        Role.valueOf(rs.getString(4)), rs.getTimestamp(5).toInstant(), rs.getTimestamp(6).toInstant()))
-                .list();
+        return invitations.pendingFor(user(caller).email(), clock.instant());
     }
 
     /** The caller accepts (becomes a member with the invited role) or declines an invitation addressed to them. */
@@ -242,7 +228,7 @@ public class AccountService implements BearerCredentials {
     public Invitation answerInvitation(Caller caller, UUID invitationId, boolean accept) {
         Invitation invitation = invitations(caller).stream().filter(i -> i.id().equals(invitationId)).findFirst()
                 .orElseThrow(() -> new NotFound("invitation", invitationId));
-        jdbc.sql("DELETE FROM invitations WHERE id = ?").param(invitationId).update();
+        invitations.delete(invitationId);
         User me = user(caller);
         if (accept && users.roleIn(invitation.accountId(), me.id()).isEmpty()) {
             users.addMember(invitation.accountId(), me.id(), invitation.role(), clock.instant());

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.openccm.server.account.AccountService;
+import org.openccm.server.account.InvitationRepository;
 import org.openccm.server.identity.Caller;
 import org.openccm.server.identity.Role;
 import org.openccm.server.account.Roles;
@@ -91,7 +92,7 @@ class UserController {
     record InviteRequest(String userEmail, Role role, List<Role> roles) {}
 
     record InvitationResponse(UUID invitationId, UUID accountId, String accountName, List<String> roles, long createdAt, long expiresAt) {
-        static InvitationResponse of(AccountService.Invitation i) {
+        static InvitationResponse of(InvitationRepository.Invitation i) {
             return new InvitationResponse(i.id(), i.accountId(), i.accountName(), List.of(i.role().name()), i.createdAt().getEpochSecond(),
                     i.expiresAt().getEpochSecond());
         }
