@@ -85,19 +85,21 @@ public abstract class ApiTest {
      */
     protected static org.springframework.context.ConfigurableApplicationContext anotherServer(TestPostgres.Database db, String... settings)
             throws IOException {
-        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of(
-                "--server.port=0",
-                "--openccm.db.url=" + db.url(),
-                "--openccm.db.user=" + db.user(),
-                "--openccm.db.password=" + db.password(),
-                "--openccm.data-dir=" + Files.createTempDirectory("openccm-another-server"),
-                "--openccm.master-key=" + SHARED_MASTER_KEY,
-                "--openccm.admin.email=" + ADMIN_EMAIL,
-                "--openccm.admin.password=" + ADMIN_PASSWORD));
+        java.util.Map<String, String> args = new java.util.LinkedHashMap<>();
+        args.put("server.port", "0");
+        args.put("openccm.db.url", db.url());
+        args.put("openccm.db.user", db.user());
+        args.put("openccm.db.password", db.password());
+        args.put("openccm.data-dir", Files.createTempDirectory("openccm-another-server").toString());
+        args.put("openccm.master-key", SHARED_MASTER_KEY);
+        args.put("openccm.admin.email", ADMIN_EMAIL);
+        args.put("openccm.admin.password", ADMIN_PASSWORD);
         for (String setting : settings) {
-            args.add("--" + setting);
+            // A setting given twice on the command line would be read as both values joined: the test's replaces.
+            args.put(setting.substring(0, setting.indexOf('=')), setting.substring(setting.indexOf('=') + 1));
         }
-        return org.springframework.boot.SpringApplication.run(OpenCcmServer.class, args.toArray(String[]::new));
+        return org.springframework.boot.SpringApplication.run(OpenCcmServer.class,
+                args.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new));
     }
 
     protected static Api apiOf(org.springframework.context.ConfigurableApplicationContext server) {

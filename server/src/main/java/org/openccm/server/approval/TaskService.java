@@ -95,8 +95,8 @@ public class TaskService {
     }
 
     /**
-     * Records the caller's vote. The same decision twice is counted once; a different second decision, or any
-     * vote on a decided task, is a conflict.
+     * Records the caller's vote. The same decision twice is counted once (and answered alike, even once the task
+     * is decided); a different second decision, or a first vote on a decided task, is a conflict.
      */
     @Transactional
     public TaskView vote(Caller caller, UUID taskId, Decision decision, String comment) {
@@ -104,6 +104,13 @@ public class TaskService {
         FieldRules.required("status", decision);
         FieldRules.text("comment", comment, 2000);
         Task task = tasks.lock(account, taskId).orElseThrow(() -> new NotFound("task", taskId));
+        List<Vote> votes = tasks.votes(task.id());
+        Optional<Vote> mine = votes.stream().filter(v -> v.userId().equals(caller.userId())).findFirst();
+        if (mine.isPresent() && mine.get().decision() == decision) {
+            // A retry (a client that timed out, or sent the vote again through another instance) is answered like
+            // the first, even when that first vote decided the task.
+            return new TaskView(task, votes);
+        }
         if (task.status() != TaskStatus.PENDING) {
             throw new Conflict("status", "task " + taskId + " is " + task.status() + " already; it takes no more votes");
         }
@@ -114,12 +121,7 @@ public class TaskService {
         if (decision == Decision.APPROVED && task.separationOfDuties() && caller.userId().equals(task.requesterUserId())) {
             throw new Forbidden("separation of duties: the requester cannot approve their own request");
         }
-        List<Vote> votes = tasks.votes(task.id());
-        Optional<Vote> mine = votes.stream().filter(v -> v.userId().equals(caller.userId())).findFirst();
         if (mine.isPresent()) {
-            if (mine.get().decision() == decision) {
-                return new TaskView(task, votes);
-            }
             throw new Conflict("status", "you voted " + mine.get().decision() + " on this task already");
         }
         Instant now = clock.instant();
