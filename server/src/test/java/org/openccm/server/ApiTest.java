@@ -94,6 +94,11 @@ public abstract class ApiTest {
         args.put("openccm.master-key", SHARED_MASTER_KEY);
         args.put("openccm.admin.email", ADMIN_EMAIL);
         args.put("openccm.admin.password", ADMIN_PASSWORD);
+        // Any instance may run any conversion job: each needs the suite's blob set and EIF signer.
+        args.put("openccm.conversion.blobs-dir", nitroBlobs());
+        args.put("openccm.conversion.signing-key", vector("eif/signer-key.pem").toString());
+        args.put("openccm.conversion.signing-certificate", vector("eif/signer-cert.pem").toString());
+        args.put("openccm.attestation.nitro.extra-roots", org.openccm.server.attestation.TestNitroEnclave.rootPemFile());
         for (String setting : settings) {
             // A setting given twice on the command line would be read as both values joined: the test's replaces.
             args.put(setting.substring(0, setting.indexOf('=')), setting.substring(setting.indexOf('=') + 1));

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.openccm.server.conversion;
 
-import jakarta.annotation.PreDestroy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -18,8 +17,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.openccm.attestation.Platform;
 import org.openccm.server.identity.Caller;
 import org.openccm.server.app.App;
@@ -65,7 +62,7 @@ import tools.jackson.databind.json.JsonMapper;
  * reports). Layers stream through temporary files; none is held in memory.
  */
 @Service
-public class AciConversionService {
+public class AciConversionService implements ConversionJobRunner.Handler {
     private static final Logger log = LoggerFactory.getLogger(AciConversionService.class);
     private final JdbcClient jdbc;
     private final OciRegistryClient registry;
@@ -79,7 +76,7 @@ public class AciConversionService {
     private final TransactionTemplate tx;
     private final TransactionTemplate newTx;
     private final Path workDir;
-    private final ExecutorService jobs = Executors.newVirtualThreadPerTaskExecutor();
+    private final org.springframework.context.ApplicationEventPublisher events;
 
     AciConversionService(
             JdbcClient jdbc,
@@ -92,8 +89,10 @@ public class AciConversionService {
             JsonMapper json,
             Clock clock,
             PlatformTransactionManager txManager,
-            @Value("${openccm.data-dir}") Path dataDir) {
+            @Value("${openccm.data-dir}") Path dataDir,
+            org.springframework.context.ApplicationEventPublisher events) {
         this.jdbc = jdbc;
+        this.events = events;
         this.registry = registry;
         this.credentials = credentials;
         this.builds = builds;
@@ -161,7 +160,7 @@ public class AciConversionService {
                         + " VALUES (?,?,'ACI','QUEUED','queued',?::jsonb,?,?) ON CONFLICT (build_id) DO NOTHING")
                 .params(b.id(), b.accountId(), json.writeValueAsString(AciOptions.DEFAULTS), Timestamp.from(now), Timestamp.from(now))
                 .update());
-        jobs.submit(() -> run(b));
+        events.publishEvent(new ConversionQueued(b.id()));
     }
 
     /** The ARM template of a generated policy, ready to deploy. */
@@ -188,7 +187,23 @@ public class AciConversionService {
         return row.value();
     }
 
-    private void run(Build b) {
+    @Override
+    public ConversionJobRunner.JobKind kind() {
+        return ConversionJobRunner.JobKind.ACI;
+    }
+
+    @Override
+    public String failurePrefix() {
+        return "policy generation failed";
+    }
+
+    @Override
+    public boolean explains(Exception e) {
+        return e instanceof IllegalArgumentException;
+    }
+
+    @Override
+    public void run(ConversionJobRunner.ClaimedJob job, Build b) throws Exception {
         List<Path> temporary = new ArrayList<>();
         try {
             Files.createDirectories(workDir);
@@ -198,7 +213,7 @@ public class AciConversionService {
             String input = b.dockerInfo().dockerImageName() + ":" + b.dockerInfo().dockerVersion();
             RegistryService.Credential cred = jobCredentials.given(b.id(), "input").orElseGet(() -> credentials.credentialFor(b.accountId(), input).orElse(null));
             Reference ref = Reference.parse(input);
-            progress(b, "pull manifest " + input, 0);
+            job.progress("pull manifest " + input, 0);
             OciRegistryClient.Manifest manifest = registry.manifest(ref, cred);
             JsonNode config = json.readTree(registry.blob(ref, manifest.json().at("/config/digest").asString(), cred));
             JsonNode diffIds = config.at("/rootfs/diff_ids");
@@ -210,7 +225,7 @@ public class AciConversionService {
             long bytes = 0;
             for (int i = 0; i < layers.size(); i++) {
                 String digest = layers.get(i).path("digest").asString();
-                progress(b, "hash layer " + (i + 1) + "/" + layers.size() + " " + digest, bytes);
+                job.progress("hash layer " + (i + 1) + "/" + layers.size() + " " + digest, bytes);
                 Path blob = Files.createTempFile(workDir, "layer", ".blob");
                 temporary.add(blob);
                 registry.downloadBlob(ref, digest, cred, blob);
@@ -254,25 +269,8 @@ public class AciConversionService {
             DockerInfo docker = new DockerInfo(b.dockerInfo().dockerImageName(), b.dockerInfo().dockerVersion(), manifest.digest(), bytes >> 20, ports);
             tx.executeWithoutResult(s -> {
                 builds.applyConversion(b.accountId(), b.id(), new ImageAttributes(null, null, new ImageAttributes.Aci(ccePolicy), null, null, null), docker);
-                jdbc.sql("UPDATE conversion_jobs SET state = 'SUCCEEDED', step = 'done', bytes = ?, policy = ?, arm_template = ?,"
-                                + " input_credential_enc = NULL, updated_at = ? WHERE build_id = ?")
-                        .params(total, policy, template, Timestamp.from(clock.instant()), b.id())
-                        .update();
+                job.succeed(total, Map.of("policy", policy, "arm_template", template));
             });
-        } catch (RegistryException | ConversionService.ConversionFailed | IOException | RuntimeException e) {
-            boolean expected = e instanceof RegistryException || e instanceof ConversionService.ConversionFailed || e instanceof IllegalArgumentException;
-            String reason = expected ? e.getMessage() : "policy generation failed: " + e;
-            if (!expected) {
-                log.error("Policy generation for image {} failed", b.id(), e);
-            }
-            jdbc.sql("UPDATE conversion_jobs SET state = 'FAILED', error = ?, input_credential_enc = NULL, updated_at = ? WHERE build_id = ?")
-                    .params(reason, Timestamp.from(clock.instant()), b.id())
-                    .update();
-            try {
-                tx.executeWithoutResult(s -> audit.append(b.accountId(), Actor.SYSTEM, "conversion.failed", "build", b.id(), Map.of("reason", reason)));
-            } catch (RuntimeException auditFailure) {
-                log.warn("Could not audit the failed policy generation of {}", b.id(), auditFailure);
-            }
         } finally {
             for (Path p : temporary) {
                 try {
@@ -319,12 +317,6 @@ public class AciConversionService {
         return ref.registry().equals(ImageNames.DOCKER_HUB) ? "index.docker.io" : ref.registry();
     }
 
-    private void progress(Build b, String step, long bytes) {
-        jdbc.sql("UPDATE conversion_jobs SET state = 'RUNNING', step = ?, bytes = ?, updated_at = ? WHERE build_id = ?")
-                .params(step, bytes, Timestamp.from(clock.instant()), b.id())
-                .update();
-    }
-
     private static List<String> nullableStrings(JsonNode array) {
         if (!array.isArray()) {
             return null;
@@ -338,8 +330,4 @@ public class AciConversionService {
         return b == null ? new org.springframework.jdbc.core.SqlParameterValue(java.sql.Types.BINARY, null) : b;
     }
 
-    @PreDestroy
-    void stop() {
-        jobs.shutdownNow();
-    }
 }

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.openccm.server.conversion;
 
-import jakarta.annotation.PreDestroy;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -16,8 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.openccm.attestation.Platform;
 import org.openccm.server.app.App;
 import org.openccm.server.app.AppService;
@@ -62,7 +59,7 @@ import tools.jackson.databind.node.ObjectNode;
  * step is recorded; a failure keeps the image and says why.
  */
 @Service
-public class ConversionService {
+public class ConversionService implements ConversionJobRunner.Handler {
     private static final Logger log = LoggerFactory.getLogger(ConversionService.class);
     static final String EIF_PATH = "opt/openccm/enclave.eif";
     private final JdbcClient jdbc;
@@ -74,7 +71,7 @@ public class ConversionService {
     private final JsonMapper json;
     private final Clock clock;
     private final Path blobs;
-    private final ExecutorService jobs = Executors.newVirtualThreadPerTaskExecutor();
+    private final org.springframework.context.ApplicationEventPublisher events;
     private final EifSigning signer;
     private final JobCredentials jobCredentials;
 
@@ -90,8 +87,10 @@ public class ConversionService {
             @Value("${openccm.conversion.blobs-dir}") Path blobs,
             @Value("${openccm.conversion.signing-key:}") String signingKey,
             @Value("${openccm.conversion.signing-certificate:}") String signingCertificate,
-            JobCredentials jobCredentials) {
+            JobCredentials jobCredentials,
+            org.springframework.context.ApplicationEventPublisher events) {
         this.jobCredentials = jobCredentials;
+        this.events = events;
         this.jdbc = jdbc;
         this.registry = registry;
         this.credentials = credentials;
@@ -127,7 +126,7 @@ public class ConversionService {
                                 + " ON CONFLICT (build_id) DO NOTHING")
                 .params(b.id(), b.accountId(), Timestamp.from(now), Timestamp.from(now))
                 .update());
-        jobs.submit(() -> run(b, app));
+        events.publishEvent(new ConversionQueued(b.id()));
     }
 
     /**
@@ -217,13 +216,25 @@ public class ConversionService {
                 .orElseThrow(() -> new NotFound("conversion of image", buildId));
     }
 
-    private void run(Build b, App app) {
-        try {
+    @Override
+    public ConversionJobRunner.JobKind kind() {
+        return ConversionJobRunner.JobKind.ENCLAVE_OS;
+    }
+
+    @Override
+    public String failurePrefix() {
+        return "conversion failed";
+    }
+
+    @Override
+    public void run(ConversionJobRunner.ClaimedJob job, Build b) throws Exception {
+        App app = apps.get(b.accountId(), b.appId());
+        {
             String input = b.dockerInfo().dockerImageName() + ":" + b.dockerInfo().dockerVersion();
             Reference in = Reference.parse(input);
             RegistryService.Credential inCred = jobCredentials.given(b.id(), "input")
                     .orElseGet(() -> credentials.credentialFor(b.accountId(), input).orElse(null));
-            progress(b, "RUNNING", "pull manifest " + input, 0);
+            job.progress("pull manifest " + input, 0);
             OciRegistryClient.Manifest manifest = registry.manifest(in, inCred);
             JsonNode config = json.readTree(registry.blob(in, manifest.json().at("/config/digest").asString(), inCred));
             List<byte[]> layers = new ArrayList<>();
@@ -232,9 +243,9 @@ public class ConversionService {
                 byte[] blob = registry.blob(in, layer.path("digest").asString(), inCred);
                 layers.add(blob);
                 bytes += blob.length;
-                progress(b, "RUNNING", "pull layers", bytes);
+                job.progress("pull layers", bytes);
             }
-            progress(b, "RUNNING", "build ramdisks", bytes);
+            job.progress("build ramdisks", bytes);
             JsonNode c = config.path("config");
             JsonNode options = json.readTree(jdbc.sql("SELECT coalesce(options::text, '{}') FROM conversion_jobs WHERE build_id = ?")
                     .param(b.id()).query(String.class).optional().orElse("{}"));
@@ -264,7 +275,7 @@ public class ConversionService {
                     CustomerRamdisk.configFile(cmd),
                     CustomerRamdisk.configFile(env));
             byte[] bootstrap = BootstrapRamdisk.build(blob("init"), blob("nsm.ko"));
-            progress(b, "RUNNING", "build EIF", bytes);
+            job.progress("build EIF", bytes);
             ObjectNode metadata = json.createObjectNode();
             metadata.put("ImageName", b.dockerInfo().dockerImageName());
             metadata.put("ImageVersion", manifest.json().at("/config/digest").asString().replace("sha256:", ""));
@@ -278,7 +289,7 @@ public class ConversionService {
             Map<Integer, String> pcrs = EifMeasurements.of(EifReader.read(eif), null);
             if (signer != null) {
                 // The signature covers PCR0, which the signature section itself does not change.
-                progress(b, "RUNNING", "sign EIF", bytes);
+                job.progress("sign EIF", bytes);
                 byte[] signature = signer.signatureSection(pcrs.get(0));
                 eif = EifBuilder.build(
                         EifBuilder.Arch.X86_64, kernel, cmdline, json.writeValueAsBytes(metadata), List.of(bootstrap, customer), signature);
@@ -287,7 +298,7 @@ public class ConversionService {
 
             String outputTag = options.hasNonNull("output_tag") ? options.path("output_tag").asString() : null;
             String output = app.outputImageName() + ":" + (outputTag != null ? outputTag : b.dockerInfo().dockerVersion());
-            progress(b, "RUNNING", "push " + output, bytes);
+            job.progress("push " + output, bytes);
             Reference out = Reference.parse(output);
             RegistryService.Credential outCred = jobCredentials.given(b.id(), "output")
                     .orElseGet(() -> credentials.credentialFor(b.accountId(), output).orElse(null));
@@ -296,31 +307,14 @@ public class ConversionService {
             List<DockerInfo.ExposedPort> ports = exposedPorts(c);
             DockerInfo docker = new DockerInfo(
                     b.dockerInfo().dockerImageName(), b.dockerInfo().dockerVersion(), manifest.digest(), bytes >> 20, ports);
-            builds.applyConversion(b.accountId(), b.id(), new ImageAttributes(null, new ImageAttributes.NitroEnclave(
-                    ImageAttributes.NitroHashAlgorithm.Sha384, pcrs.get(0), pcrs.get(1), pcrs.get(2), pcrs.get(8)), null, null, null, null),
-                    docker);
-            jdbc.sql("UPDATE conversion_jobs SET state = 'SUCCEEDED', step = 'done', output_image = ?, output_digest = ?,"
-                            + " input_credential_enc = NULL, updated_at = ? WHERE build_id = ?")
-                    .params(output, digest, Timestamp.from(clock.instant()), b.id())
-                    .update();
-        } catch (RegistryException | ConversionFailed | IOException | RuntimeException e) {
-            String reason = e instanceof RegistryException || e instanceof ConversionFailed ? e.getMessage() : "conversion failed: " + e;
-            if (!(e instanceof RegistryException || e instanceof ConversionFailed)) {
-                log.error("Conversion of image {} failed", b.id(), e);
-            }
-            jdbc.sql("UPDATE conversion_jobs SET state = 'FAILED', error = ?, input_credential_enc = NULL, updated_at = ? WHERE build_id = ?")
-                    .params(reason, Timestamp.from(clock.instant()), b.id())
-                    .update();
-            recordFailure(b, reason);
-        }
-    }
-
-    private void recordFailure(Build b, String reason) {
-        try {
-            new org.springframework.transaction.support.TransactionTemplate(txManager()).executeWithoutResult(s ->
-                    audit.append(b.accountId(), Actor.SYSTEM, "conversion.failed", "build", b.id(), Map.of("reason", reason)));
-        } catch (RuntimeException e) {
-            log.warn("Could not audit the failed conversion of {}", b.id(), e);
+            long total = bytes;
+            Map<Integer, String> measured = pcrs;
+            new org.springframework.transaction.support.TransactionTemplate(txManager()).executeWithoutResult(s -> {
+                builds.applyConversion(b.accountId(), b.id(), new ImageAttributes(null, new ImageAttributes.NitroEnclave(
+                        ImageAttributes.NitroHashAlgorithm.Sha384, measured.get(0), measured.get(1), measured.get(2), measured.get(8)), null, null, null, null),
+                        docker);
+                job.succeed(total, Map.of("output_image", output, "output_digest", digest));
+            });
         }
     }
 
@@ -356,12 +350,6 @@ public class ConversionService {
         manifest.putObject("config").put("mediaType", "application/vnd.oci.image.config.v1+json").put("digest", configDigest).put("size", configBytes.length);
         manifest.putArray("layers").addObject().put("mediaType", "application/vnd.oci.image.layer.v1.tar").put("digest", layerDigest).put("size", layer.length);
         return registry.pushManifest(out, OciRegistryClient.OCI_MANIFEST, json.writeValueAsBytes(manifest), cred);
-    }
-
-    private void progress(Build b, String state, String step, long bytes) {
-        jdbc.sql("UPDATE conversion_jobs SET state = ?, step = ?, bytes = ?, updated_at = ? WHERE build_id = ?")
-                .params(state, step, bytes, Timestamp.from(clock.instant()), b.id())
-                .update();
     }
 
     private byte[] blob(String name) throws IOException, ConversionFailed {
@@ -426,11 +414,6 @@ public class ConversionService {
         ConversionFailed(String message) {
             super(message);
         }
-    }
-
-    @PreDestroy
-    void stop() {
-        jobs.shutdownNow();
     }
 
     Optional<Path> blobsDir() {
