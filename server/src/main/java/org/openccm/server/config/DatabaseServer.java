@@ -43,6 +43,9 @@ public final class DatabaseServer implements AutoCloseable {
         Path pgData = dataDir.resolve("postgres");
         try {
             Files.createDirectories(dataDir);
+            if (holdDataDirectory(dataDir)) {
+                stopOrphanedPostmaster(pgData);
+            }
             long started = System.nanoTime();
             EmbeddedPostgres pg = EmbeddedPostgres.builder()
                     .setDataDirectory(pgData.toFile())
@@ -57,6 +60,76 @@ public final class DatabaseServer implements AutoCloseable {
             return new DatabaseServer(pg.getJdbcUrl("postgres", EMBEDDED_DATABASE), "postgres", "", pg);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the embedded PostgreSQL in " + pgData, e);
+        }
+    }
+
+    // Held until this process ends, however it ends: the OS releases them even after kill -9.
+    private static final java.util.Map<Path, java.nio.channels.FileLock> DATA_DIRECTORY_LOCKS = new java.util.HashMap<>();
+
+    /**
+     * Refuses a second OpenCCM process on the same embedded database. True when this call took the lock, which
+     * proves that a postmaster running on the directory is an orphan; false when this process held it already
+     * (a second application context in one JVM, as tests start), whose postmaster may be its own.
+     */
+    private static synchronized boolean holdDataDirectory(Path dataDir) throws IOException {
+        Path key = dataDir.toAbsolutePath().normalize();
+        if (DATA_DIRECTORY_LOCKS.containsKey(key)) {
+            return false;
+        }
+        java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(dataDir.resolve("openccm.lock"),
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+        java.nio.channels.FileLock lock;
+        try {
+            lock = channel.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            lock = null;
+        }
+        if (lock == null) {
+            channel.close();
+            throw new IOException("another OpenCCM is running on the data directory " + dataDir.toAbsolutePath()
+                    + "; several instances need a shared external PostgreSQL (OPENCCM_DB_URL)");
+        }
+        DATA_DIRECTORY_LOCKS.put(key, lock);
+        return true;
+    }
+
+    /**
+     * The embedded PostgreSQL runs in processes of its own that outlive an OpenCCM killed without a chance to stop
+     * them (kill -9, OOM killer, power-off of a container's main process): its postmaster still holds the data
+     * directory, and a new one cannot start. With the data directory lock held, such a postmaster belongs to no
+     * one: stop it, and the new start recovers from its write-ahead log as after any crash.
+     */
+    private static void stopOrphanedPostmaster(Path pgData) throws IOException {
+        Path pidFile = pgData.resolve("postmaster.pid");
+        if (!Files.isRegularFile(pidFile)) {
+            return;
+        }
+        long pid;
+        try {
+            pid = Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
+        } catch (RuntimeException e) {
+            return; // unreadable: PostgreSQL judges its own lock file
+        }
+        java.util.Optional<ProcessHandle> postmaster = ProcessHandle.of(pid)
+                .filter(ProcessHandle::isAlive)
+                .filter(p -> p.info().command().map(c -> c.endsWith("postgres")).orElse(false));
+        if (postmaster.isEmpty()) {
+            return; // a stale file: PostgreSQL replaces it itself
+        }
+        log.warn("The embedded PostgreSQL (pid {}) outlived the previous OpenCCM on this data directory: stopping it", pid);
+        ProcessHandle p = postmaster.get();
+        p.destroy(); // SIGTERM: its clients died with the old server, so it shuts down at once
+        try {
+            p.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            log.warn("The orphaned PostgreSQL (pid {}) did not stop within 30 s: killing it; the next start recovers from its log", pid);
+            p.destroyForcibly();
+            p.onExit().join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while stopping the orphaned PostgreSQL " + pid, e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IOException(e);
         }
     }
 
