@@ -272,9 +272,10 @@ public class ConversionJobRunner implements SmartLifecycle {
     private void awaitWork(long millis) {
         synchronized (signal) {
             try {
-                long deadline = System.currentTimeMillis() + millis;
+                // A monotonic clock: waiting is not a wall-clock fact, and the config package owns those.
+                long deadline = System.nanoTime() + millis * 1_000_000L;
                 while (!woken && running) {
-                    long left = deadline - System.currentTimeMillis();
+                    long left = (deadline - System.nanoTime()) / 1_000_000L;
                     if (left <= 0) {
                         break;
                     }

@@ -27,11 +27,12 @@ import org.openccm.server.build.BuildService;
 import org.openccm.server.build.DockerInfo;
 import org.openccm.server.build.ImageAttributes;
 import org.openccm.server.conversion.eif.BootstrapRamdisk;
+import org.openccm.server.conversion.eif.Content;
+import org.openccm.server.conversion.eif.EifSection;
 import org.openccm.server.conversion.eif.CustomerRamdisk;
 import org.openccm.server.conversion.eif.DockerExport;
 import org.openccm.server.conversion.eif.EifBuilder;
 import org.openccm.server.conversion.eif.EifMeasurements;
-import org.openccm.server.conversion.eif.EifReader;
 import org.openccm.server.identity.Caller;
 import org.openccm.server.build.BuildFiles;
 import org.openccm.server.build.CreateBuildRequest;
@@ -74,6 +75,7 @@ public class ConversionService implements ConversionJobRunner.Handler {
     private final org.springframework.context.ApplicationEventPublisher events;
     private final EifSigning signer;
     private final JobCredentials jobCredentials;
+    private final Path workDir;
 
     ConversionService(
             JdbcClient jdbc,
@@ -87,6 +89,7 @@ public class ConversionService implements ConversionJobRunner.Handler {
             @Value("${openccm.conversion.blobs-dir}") Path blobs,
             @Value("${openccm.conversion.signing-key:}") String signingKey,
             @Value("${openccm.conversion.signing-certificate:}") String signingCertificate,
+            @Value("${openccm.data-dir}") Path dataDir,
             JobCredentials jobCredentials,
             org.springframework.context.ApplicationEventPublisher events) {
         this.jobCredentials = jobCredentials;
@@ -100,6 +103,7 @@ public class ConversionService implements ConversionJobRunner.Handler {
         this.json = json;
         this.clock = clock;
         this.blobs = blobs;
+        this.workDir = dataDir.resolve("work");
         this.signer = EifSigning.load(signingKey, signingCertificate);
     }
 
@@ -229,7 +233,10 @@ public class ConversionService implements ConversionJobRunner.Handler {
     @Override
     public void run(ConversionJobRunner.ClaimedJob job, Build b) throws Exception {
         App app = apps.get(b.accountId(), b.appId());
-        {
+        // Everything big (layers, their tars, the customer ramdisk, the EIF, the output layer) lives in files here.
+        Files.createDirectories(workDir);
+        Path work = Files.createTempDirectory(workDir, "eif-" + b.id() + "-");
+        try {
             String input = b.dockerInfo().dockerImageName() + ":" + b.dockerInfo().dockerVersion();
             Reference in = Reference.parse(input);
             RegistryService.Credential inCred = jobCredentials.given(b.id(), "input")
@@ -237,12 +244,22 @@ public class ConversionService implements ConversionJobRunner.Handler {
             job.progress("pull manifest " + input, 0);
             OciRegistryClient.Manifest manifest = registry.manifest(in, inCred);
             JsonNode config = json.readTree(registry.blob(in, manifest.json().at("/config/digest").asString(), inCred));
-            List<byte[]> layers = new ArrayList<>();
+            List<Path> layers = new ArrayList<>();
             long bytes = 0;
+            int index = 0;
             for (JsonNode layer : manifest.json().path("layers")) {
-                byte[] blob = registry.blob(in, layer.path("digest").asString(), inCred);
-                layers.add(blob);
-                bytes += blob.length;
+                String digest = layer.path("digest").asString();
+                Path blob = work.resolve("layer-" + index + ".blob");
+                registry.downloadBlob(in, digest, inCred, blob);
+                bytes += Files.size(blob);
+                Path tar = work.resolve("layer-" + index++ + ".tar");
+                try (java.io.InputStream raw = Files.newInputStream(blob)) {
+                    Files.copy(org.openccm.server.conversion.aci.Tar2Ext4.decompressed(raw), tar);
+                } catch (java.io.EOFException | java.util.zip.ZipException e) {
+                    throw new ConversionFailed("layer " + index + " (" + digest + ") is not a valid compressed tar: " + e.getMessage());
+                }
+                Files.delete(blob);
+                layers.add(tar);
                 job.progress("pull layers", bytes);
             }
             job.progress("build ramdisks", bytes);
@@ -270,10 +287,17 @@ public class ConversionService implements ConversionJobRunner.Handler {
             if (cmd.isEmpty()) {
                 throw new ConversionFailed("the image has neither Cmd nor Entrypoint (nitro-cli refuses it too)");
             }
-            byte[] customer = CustomerRamdisk.build(
-                    DockerExport.export(layers, b.createdAt().getEpochSecond()),
-                    CustomerRamdisk.configFile(cmd),
-                    CustomerRamdisk.configFile(env));
+            Path customer = work.resolve("customer.cpio");
+            try (java.io.OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(customer), 1 << 16)) {
+                CustomerRamdisk.write(
+                        DockerExport.exportFiles(layers, b.createdAt().getEpochSecond()),
+                        CustomerRamdisk.configFile(cmd),
+                        CustomerRamdisk.configFile(env),
+                        out);
+            }
+            for (Path layer : layers) {
+                Files.delete(layer);
+            }
             byte[] bootstrap = BootstrapRamdisk.build(blob("init"), blob("nsm.ko"));
             job.progress("build EIF", bytes);
             ObjectNode metadata = json.createObjectNode();
@@ -282,19 +306,26 @@ public class ConversionService implements ConversionJobRunner.Handler {
             metadata.putObject("BuildMetadata").put("BuildTool", "openccm").put("BuildToolVersion", "0.1.0");
             metadata.set("DockerInfo", config);
             metadata.putNull("CustomMetadata");
-            byte[] kernel = blob("bzImage");
+            Path kernel = blobFile("bzImage");
             byte[] cmdline = new String(blob("cmdline"), StandardCharsets.US_ASCII).trim().getBytes(StandardCharsets.US_ASCII);
-            byte[] eif = EifBuilder.build(
-                    EifBuilder.Arch.X86_64, kernel, cmdline, json.writeValueAsBytes(metadata), List.of(bootstrap, customer), null);
-            Map<Integer, String> pcrs = EifMeasurements.of(EifReader.read(eif), null);
+            List<EifBuilder.Part> sections = new ArrayList<>(List.of(
+                    new EifBuilder.Part(EifSection.Type.KERNEL, new Content.FileSlice(kernel, 0, Files.size(kernel))),
+                    new EifBuilder.Part(EifSection.Type.CMDLINE, Content.of(cmdline)),
+                    new EifBuilder.Part(EifSection.Type.METADATA, Content.of(json.writeValueAsBytes(metadata))),
+                    new EifBuilder.Part(EifSection.Type.RAMDISK, Content.of(bootstrap)),
+                    new EifBuilder.Part(EifSection.Type.RAMDISK, new Content.FileSlice(customer, 0, Files.size(customer)))));
+            Map<Integer, String> pcrs = EifMeasurements.ofParts(sections, null);
             if (signer != null) {
                 // The signature covers PCR0, which the signature section itself does not change.
                 job.progress("sign EIF", bytes);
-                byte[] signature = signer.signatureSection(pcrs.get(0));
-                eif = EifBuilder.build(
-                        EifBuilder.Arch.X86_64, kernel, cmdline, json.writeValueAsBytes(metadata), List.of(bootstrap, customer), signature);
-                pcrs = EifMeasurements.of(EifReader.read(eif), signer.certificateDer());
+                sections.add(new EifBuilder.Part(EifSection.Type.SIGNATURE, Content.of(signer.signatureSection(pcrs.get(0)))));
+                pcrs = EifMeasurements.ofParts(sections, signer.certificateDer());
             }
+            Path eif = work.resolve("enclave.eif");
+            try (java.io.OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(eif), 1 << 16)) {
+                EifBuilder.write(EifBuilder.Arch.X86_64, sections, out);
+            }
+            Files.delete(customer);
 
             String outputTag = options.hasNonNull("output_tag") ? options.path("output_tag").asString() : null;
             String output = app.outputImageName() + ":" + (outputTag != null ? outputTag : b.dockerInfo().dockerVersion());
@@ -302,7 +333,7 @@ public class ConversionService implements ConversionJobRunner.Handler {
             Reference out = Reference.parse(output);
             RegistryService.Credential outCred = jobCredentials.given(b.id(), "output")
                     .orElseGet(() -> credentials.credentialFor(b.accountId(), output).orElse(null));
-            String digest = push(out, outCred, eif, pcrs, b);
+            String digest = push(out, outCred, eif, pcrs, b, work);
 
             List<DockerInfo.ExposedPort> ports = exposedPorts(c);
             DockerInfo docker = new DockerInfo(
@@ -315,6 +346,22 @@ public class ConversionService implements ConversionJobRunner.Handler {
                         docker);
                 job.succeed(total, Map.of("output_image", output, "output_digest", digest));
             });
+        } finally {
+            deleteRecursively(work);
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> {
+                try {
+                    Files.deleteIfExists(f);
+                } catch (IOException e) {
+                    log.warn("Could not delete {}", f, e);
+                }
+            });
+        } catch (IOException e) {
+            log.warn("Could not clean {}", dir, e);
         }
     }
 
@@ -330,9 +377,17 @@ public class ConversionService implements ConversionJobRunner.Handler {
     }
 
     /** The output image: one layer holding the EIF, a config whose labels carry the PCRs. */
-    private String push(Reference out, RegistryService.Credential cred, byte[] eif, Map<Integer, String> pcrs, Build b)
-            throws RegistryException {
-        byte[] layer = tar(EIF_PATH, eif);
+    private String push(Reference out, RegistryService.Credential cred, Path eif, Map<Integer, String> pcrs, Build b, Path work)
+            throws RegistryException, IOException {
+        Path layer = work.resolve("output-layer.tar");
+        try (java.io.OutputStream o = new java.io.BufferedOutputStream(Files.newOutputStream(layer), 1 << 16)) {
+            long size = Files.size(eif);
+            o.write(tarHeader(EIF_PATH, size));
+            Files.copy(eif, o);
+            o.write(new byte[(int) ((512 - size % 512) % 512)]);
+            o.write(new byte[1024]);
+        }
+        Files.delete(eif);
         ObjectNode config = json.createObjectNode().put("architecture", "amd64").put("os", "linux");
         ObjectNode cfg = config.putObject("config");
         ObjectNode labels = cfg.putObject("Labels");
@@ -342,22 +397,26 @@ public class ConversionService implements ConversionJobRunner.Handler {
                 .add("MEM_SIZE=" + (b.memSize() == null ? 2048 : b.memSize()))
                 .add("CPU_COUNT=" + (b.threads() == null ? 2 : b.threads()))
                 .add("FILE_PERSISTENCE=" + b.enableOverlayFilesystemPersistence());
-        config.putObject("rootfs").put("type", "layers").putArray("diff_ids").add(OciRegistryClient.digest(layer));
-        byte[] configBytes = json.writeValueAsBytes(config);
         String layerDigest = registry.pushBlob(out, layer, cred);
+        config.putObject("rootfs").put("type", "layers").putArray("diff_ids").add(layerDigest);
+        byte[] configBytes = json.writeValueAsBytes(config);
         String configDigest = registry.pushBlob(out, configBytes, cred);
         ObjectNode manifest = json.createObjectNode().put("schemaVersion", 2).put("mediaType", OciRegistryClient.OCI_MANIFEST);
         manifest.putObject("config").put("mediaType", "application/vnd.oci.image.config.v1+json").put("digest", configDigest).put("size", configBytes.length);
-        manifest.putArray("layers").addObject().put("mediaType", "application/vnd.oci.image.layer.v1.tar").put("digest", layerDigest).put("size", layer.length);
+        manifest.putArray("layers").addObject().put("mediaType", "application/vnd.oci.image.layer.v1.tar").put("digest", layerDigest).put("size", Files.size(layer));
         return registry.pushManifest(out, OciRegistryClient.OCI_MANIFEST, json.writeValueAsBytes(manifest), cred);
     }
 
     private byte[] blob(String name) throws IOException, ConversionFailed {
+        return Files.readAllBytes(blobFile(name));
+    }
+
+    private Path blobFile(String name) throws ConversionFailed {
         Path file = blobs.resolve(name);
         if (!Files.isRegularFile(file)) {
             throw new ConversionFailed("the Nitro blob set lacks " + file + " (configure openccm.conversion.blobs-dir)");
         }
-        return Files.readAllBytes(file);
+        return file;
     }
 
     /** An image config's ExposedPorts ("8080/tcp", "53/udp"; no protocol means TCP), as docker_info records them. */
@@ -379,12 +438,21 @@ public class ConversionService implements ConversionJobRunner.Handler {
 
     static byte[] tar(String name, byte[] data) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(tarHeader(name, data.length));
+        out.writeBytes(data);
+        out.writeBytes(new byte[(512 - data.length % 512) % 512]);
+        out.writeBytes(new byte[1024]);
+        return out.toByteArray();
+    }
+
+    /** A ustar header for one regular file of {@code size} bytes, owned by root, mode 0644. */
+    static byte[] tarHeader(String name, long size) {
         byte[] h = new byte[512];
         put(h, 0, name);
         put(h, 100, "0000644");
         put(h, 108, "0000000");
         put(h, 116, "0000000");
-        put(h, 124, String.format("%011o", data.length));
+        put(h, 124, String.format("%011o", size));
         put(h, 136, String.format("%011o", 0));
         h[156] = '0';
         put(h, 257, "ustar");
@@ -396,11 +464,7 @@ public class ConversionService implements ConversionJobRunner.Handler {
         }
         put(h, 148, String.format("%06o", sum));
         h[154] = 0;
-        out.writeBytes(h);
-        out.writeBytes(data);
-        out.writeBytes(new byte[(512 - data.length % 512) % 512]);
-        out.writeBytes(new byte[1024]);
-        return out.toByteArray();
+        return h;
     }
 
     private static void put(byte[] h, int offset, String s) {

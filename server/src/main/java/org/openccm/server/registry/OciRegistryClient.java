@@ -170,7 +170,32 @@ public final class OciRegistryClient {
 
     /** Uploads a blob (monolithic POST then PUT) unless the registry has it already; returns its digest. */
     public String pushBlob(Reference ref, byte[] data, RegistryService.Credential credential) throws RegistryException {
-        String digest = digest(data);
+        return pushBlob(ref, digest(data), () -> HttpRequest.BodyPublishers.ofByteArray(data), credential);
+    }
+
+    /** The same from a file, streamed from disk (an EIF can be gigabytes); returns its digest. */
+    public String pushBlob(Reference ref, java.nio.file.Path file, RegistryService.Credential credential) throws RegistryException {
+        String digest;
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            in.transferTo(new java.security.DigestOutputStream(java.io.OutputStream.nullOutputStream(), sha));
+            digest = "sha256:" + HexFormat.of().formatHex(sha.digest());
+        } catch (IOException e) {
+            throw new RegistryException(500, "cannot read " + file + " to upload it: " + e.getMessage());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        return pushBlob(ref, digest, () -> {
+            try {
+                return HttpRequest.BodyPublishers.ofFile(file);
+            } catch (java.io.FileNotFoundException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, credential);
+    }
+
+    private String pushBlob(Reference ref, String digest, java.util.function.Supplier<HttpRequest.BodyPublisher> body,
+            RegistryService.Credential credential) throws RegistryException {
         HttpResponse<byte[]> head = send(ref, credential, "pull,push", b -> b.uri(url(ref, "/blobs/" + digest)).method("HEAD", HttpRequest.BodyPublishers.noBody()));
         if (head.statusCode() == 200) {
             return digest;
@@ -183,7 +208,7 @@ public final class OciRegistryClient {
         URI put = URI.create(upload + sep + "digest=" + URLEncoder.encode(digest, StandardCharsets.UTF_8));
         HttpResponse<byte[]> done = send(ref, credential, "pull,push", b -> b.uri(put)
                 .header("Content-Type", "application/octet-stream")
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(data)));
+                .PUT(body.get()));
         require(done, 201, "blob upload");
         return digest;
     }

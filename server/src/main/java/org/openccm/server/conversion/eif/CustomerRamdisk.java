@@ -43,6 +43,15 @@ public final class CustomerRamdisk {
     }
 
     public static byte[] build(List<TarEntry> dockerExport, byte[] cmd, byte[] env) {
+        return NewcCpioWriter.write(entries(dockerExport, cmd, env));
+    }
+
+    /** The ramdisk streamed to {@code out}, file contents copied from wherever the export's entries keep them. */
+    public static void write(List<TarEntry> dockerExport, byte[] cmd, byte[] env, java.io.OutputStream out) throws java.io.IOException {
+        NewcCpioWriter.write(entries(dockerExport, cmd, env), out);
+    }
+
+    private static List<CpioEntry> entries(List<TarEntry> dockerExport, byte[] cmd, byte[] env) {
         List<CpioEntry> entries = new ArrayList<>();
         entries.add(CpioEntry.dir("rootfs", 0755, CpioEntry.DEFAULT_MTIME));
         Set<String> seenTouched = new LinkedHashSet<>();
@@ -70,7 +79,7 @@ public final class CustomerRamdisk {
         YAML_DIRS.forEach(d -> entries.add(CpioEntry.dir(d, 0755, CpioEntry.DEFAULT_MTIME)));
         entries.add(CpioEntry.file("cmd", 0644, CpioEntry.DEFAULT_MTIME, cmd));
         entries.add(CpioEntry.file("env", 0644, CpioEntry.DEFAULT_MTIME, env));
-        return NewcCpioWriter.write(entries);
+        return entries;
     }
 
     private static CpioEntry entry(TarEntry t, String name, long mtime) {
@@ -83,7 +92,7 @@ public final class CustomerRamdisk {
             return new CpioEntry(path, CpioEntry.SYMLINK, perm, t.uid(), t.gid(), mtime, bytes(RESOLV_TARGET), 0, 0);
         }
         return switch (t.type()) {
-            case '0', '7' -> new CpioEntry(path, CpioEntry.REG, perm, t.uid(), t.gid(), mtime, t.data(), 0, 0);
+            case '0', '7' -> new CpioEntry(path, CpioEntry.REG, perm, t.uid(), t.gid(), mtime, t.content(), 0, 0);
             case '5' -> new CpioEntry(path, CpioEntry.DIR, perm, t.uid(), t.gid(), mtime, new byte[0], 0, 0);
             case '2' -> new CpioEntry(path, CpioEntry.SYMLINK, perm, t.uid(), t.gid(), mtime, bytes(t.linkName()), 0, 0);
             // a hard link becomes a symlink relative to the link's own directory

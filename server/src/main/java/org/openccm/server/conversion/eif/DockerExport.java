@@ -31,10 +31,26 @@ public final class DockerExport {
 
     /** @param layers the layer blobs, base first, each a tar or a gzipped tar */
     public static List<TarEntry> export(List<byte[]> layers, long containerCreated) {
+        return merge(layers.stream().map(l -> TarReader.read(gunzipIfNeeded(l))).toList(), containerCreated);
+    }
+
+    /**
+     * The same from layers on disk, each an uncompressed tar file, base first: the entries it returns point into
+     * those files, which must stay until the export is consumed.
+     */
+    public static List<TarEntry> exportFiles(List<java.nio.file.Path> layerTars, long containerCreated) throws IOException {
+        List<List<TarEntry>> layers = new ArrayList<>();
+        for (java.nio.file.Path tar : layerTars) {
+            layers.add(TarReader.read(tar));
+        }
+        return merge(layers, containerCreated);
+    }
+
+    private static List<TarEntry> merge(List<List<TarEntry>> layers, long containerCreated) {
         Node root = new Node();
         Map<String, String> hardLinks = new HashMap<>();
-        for (byte[] layer : layers) {
-            for (TarEntry e : TarReader.read(gunzipIfNeeded(layer))) {
+        for (List<TarEntry> layer : layers) {
+            for (TarEntry e : layer) {
                 String path = clean(e.name());
                 if (path.isEmpty()) {
                     continue;
@@ -126,7 +142,7 @@ public final class DockerExport {
                             + " in the walk; not supported yet");
                 }
             }
-            out.add(new TarEntry(name, e.type(), e.mode(), e.uid(), e.gid(), e.mtime(), e.linkName(), e.devMajor(), e.devMinor(), e.data()));
+            out.add(new TarEntry(name, e.type(), e.mode(), e.uid(), e.gid(), e.mtime(), e.linkName(), e.devMajor(), e.devMinor(), e.data(), e.content()));
             if (isDir) {
                 walk(n, path + "/", out, hardLinks, firstOfGroup);
             }

@@ -44,38 +44,63 @@ public final class EifBuilder {
         return write(arch, sections);
     }
 
+    /** A section to write: its type and where its bytes are. */
+    public record Part(EifSection.Type type, Content content) {}
+
     static byte[] write(Arch arch, List<EifSection> sections) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try {
+            write(arch, sections.stream().map(s -> new Part(s.type(), Content.of(s.data()))).toList(), out);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * Streams the EIF to {@code out}. The CRC in the header covers the sections that follow it, so the sections are
+     * read twice (once for the CRC, once to write them) rather than gathered in memory.
+     */
+    public static void write(Arch arch, List<Part> sections, java.io.OutputStream out) throws java.io.IOException {
         if (sections.size() > MAX_SECTIONS) {
             throw new IllegalArgumentException("an EIF has at most " + MAX_SECTIONS + " sections");
         }
-        long total = HEADER_SIZE;
-        for (EifSection s : sections) {
-            total += SECTION_HEADER_SIZE + s.data().length;
+        CRC32 crc = new CRC32();
+        byte[] header = header(arch, sections, 0);
+        crc.update(header, 0, HEADER_SIZE - 4);
+        java.io.OutputStream checked = new java.util.zip.CheckedOutputStream(java.io.OutputStream.nullOutputStream(), crc);
+        for (Part s : sections) {
+            checked.write(sectionHeader(s));
+            s.content().writeTo(checked);
         }
-        ByteBuffer out = ByteBuffer.allocate(Math.toIntExact(total));
+        out.write(header(arch, sections, (int) crc.getValue()));
+        for (Part s : sections) {
+            out.write(sectionHeader(s));
+            s.content().writeTo(out);
+        }
+        out.flush();
+    }
+
+    private static byte[] header(Arch arch, List<Part> sections, int crc) {
+        ByteBuffer out = ByteBuffer.allocate(HEADER_SIZE);
         out.put(MAGIC).putShort((short) VERSION).putShort((short) (arch == Arch.AARCH64 ? 1 : 0));
         out.putLong(DEFAULT_MEM).putLong(DEFAULT_CPUS).putShort((short) 0).putShort((short) sections.size());
         long offset = HEADER_SIZE;
         for (int i = 0; i < MAX_SECTIONS; i++) {
             out.putLong(i < sections.size() ? offset : 0);
             if (i < sections.size()) {
-                offset += SECTION_HEADER_SIZE + sections.get(i).data().length;
+                offset += SECTION_HEADER_SIZE + sections.get(i).content().size();
             }
         }
         for (int i = 0; i < MAX_SECTIONS; i++) {
-            out.putLong(i < sections.size() ? sections.get(i).data().length : 0);
+            out.putLong(i < sections.size() ? sections.get(i).content().size() : 0);
         }
         out.putInt(0);
-        int crcAt = out.position();
-        out.putInt(0);
-        for (EifSection s : sections) {
-            out.putShort((short) s.type().code).putShort((short) 0).putLong(s.data().length).put(s.data());
-        }
-        byte[] eif = out.array();
-        CRC32 crc = new CRC32();
-        crc.update(eif, 0, crcAt);
-        crc.update(eif, HEADER_SIZE, eif.length - HEADER_SIZE);
-        ByteBuffer.wrap(eif).putInt(crcAt, (int) crc.getValue());
-        return eif;
+        out.putInt(crc);
+        return out.array();
+    }
+
+    private static byte[] sectionHeader(Part s) {
+        return ByteBuffer.allocate(SECTION_HEADER_SIZE).putShort((short) s.type().code).putShort((short) 0).putLong(s.content().size()).array();
     }
 }

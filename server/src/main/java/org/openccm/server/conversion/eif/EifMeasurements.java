@@ -24,20 +24,23 @@ public final class EifMeasurements {
 
     /** PCR0, PCR1, PCR2 (and PCR8 when {@code signingCertificateDer} is given), lower-case hex. */
     public static SortedMap<Integer, String> of(List<EifSection> sections, byte[] signingCertificateDer) {
+        try {
+            return ofParts(sections.stream().map(s -> new EifBuilder.Part(s.type(), Content.of(s.data()))).toList(), signingCertificateDer);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** The same of sections about to be written, read from where they lie (the customer ramdisk is a file). */
+    public static SortedMap<Integer, String> ofParts(List<EifBuilder.Part> sections, byte[] signingCertificateDer) throws java.io.IOException {
         MessageDigest pcr0 = sha384();
         MessageDigest pcr1 = sha384();
         MessageDigest pcr2 = sha384();
         int ramdisk = 0;
-        for (EifSection s : sections) {
+        for (EifBuilder.Part s : sections) {
             switch (s.type()) {
-                case KERNEL, CMDLINE -> {
-                    pcr0.update(s.data());
-                    pcr1.update(s.data());
-                }
-                case RAMDISK -> {
-                    pcr0.update(s.data());
-                    (ramdisk++ == 0 ? pcr1 : pcr2).update(s.data());
-                }
+                case KERNEL, CMDLINE -> s.content().writeTo(into(pcr0, pcr1));
+                case RAMDISK -> s.content().writeTo(into(pcr0, ramdisk++ == 0 ? pcr1 : pcr2));
                 case METADATA, SIGNATURE -> {}
             }
         }
@@ -49,6 +52,22 @@ public final class EifMeasurements {
             pcrs.put(8, extend(sha384().digest(signingCertificateDer)));
         }
         return pcrs;
+    }
+
+    private static java.io.OutputStream into(MessageDigest a, MessageDigest b) {
+        return new java.io.OutputStream() {
+            @Override
+            public void write(int x) {
+                a.update((byte) x);
+                b.update((byte) x);
+            }
+
+            @Override
+            public void write(byte[] bytes, int off, int len) {
+                a.update(bytes, off, len);
+                b.update(bytes, off, len);
+            }
+        };
     }
 
     private static String extend(byte[] digest) {

@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.openccm.server.conversion.eif;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -17,41 +21,114 @@ public final class TarReader {
 
     private TarReader() {}
 
+    // PAX records and GNU long names are read into memory: a header claiming more is not a real one.
+    private static final int MAX_METADATA = 1 << 20;
+
     public static List<TarEntry> read(byte[] tar) {
+        try {
+            return read(new ArraySource(tar));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Reads a tar file's entries; their contents stay in the file ({@link Content.FileSlice}), never in memory. */
+    public static List<TarEntry> read(Path tar) throws IOException {
+        try (FileChannel channel = FileChannel.open(tar)) {
+            return read(new FileSource(tar, channel));
+        }
+    }
+
+    private interface Source {
+        long length() throws IOException;
+
+        byte[] bytes(long at, int n) throws IOException;
+
+        Content content(long at, long n) throws IOException;
+    }
+
+    private record ArraySource(byte[] tar) implements Source {
+        @Override
+        public long length() {
+            return tar.length;
+        }
+
+        @Override
+        public byte[] bytes(long at, int n) {
+            return Arrays.copyOfRange(tar, (int) at, (int) at + n);
+        }
+
+        @Override
+        public Content content(long at, long n) {
+            return Content.of(bytes(at, (int) n));
+        }
+    }
+
+    private record FileSource(Path file, FileChannel channel) implements Source {
+        @Override
+        public long length() throws IOException {
+            return channel.size();
+        }
+
+        @Override
+        public byte[] bytes(long at, int n) throws IOException {
+            ByteBuffer buffer = ByteBuffer.allocate(n);
+            while (buffer.hasRemaining()) {
+                if (channel.read(buffer, at + buffer.position()) < 0) {
+                    throw new IllegalArgumentException("tar file ends inside the entry at " + at);
+                }
+            }
+            return buffer.array();
+        }
+
+        @Override
+        public Content content(long at, long n) {
+            return new Content.FileSlice(file, at, n);
+        }
+    }
+
+    private static List<TarEntry> read(Source tar) throws IOException {
         List<TarEntry> entries = new ArrayList<>();
         Map<String, String> pax = new HashMap<>();
         String longName = null;
         String longLink = null;
-        int p = 0;
-        while (p + BLOCK <= tar.length) {
-            if (isZero(tar, p)) {
+        long length = tar.length();
+        long p = 0;
+        while (p + BLOCK <= length) {
+            byte[] h = tar.bytes(p, BLOCK);
+            if (isZero(h, 0)) {
                 break;
             }
-            verifyChecksum(tar, p);
-            char type = (char) (tar[p + 156] == 0 ? '0' : tar[p + 156]);
-            long size = number(tar, p + 124, 12);
-            int dataStart = p + BLOCK;
-            if (size < 0 || dataStart + size > tar.length) {
+            verifyChecksum(h, p);
+            char type = (char) (h[156] == 0 ? '0' : h[156]);
+            long size = number(h, 124, 12);
+            long dataStart = p + BLOCK;
+            if (size < 0 || size > length - dataStart) {
                 throw new IllegalArgumentException("tar entry at " + p + " runs past the end of the stream");
             }
-            byte[] data = Arrays.copyOfRange(tar, dataStart, dataStart + (int) size);
-            p = dataStart + (int) ((size + BLOCK - 1) / BLOCK * BLOCK);
+            boolean metadata = type == 'x' || type == 'g' || type == 'L' || type == 'K';
+            if (metadata && size > MAX_METADATA) {
+                throw new IllegalArgumentException("tar metadata entry at " + p + " claims " + size + " bytes");
+            }
+            byte[] data = metadata ? tar.bytes(dataStart, (int) size) : null;
+            p = dataStart + (size + BLOCK - 1) / BLOCK * BLOCK;
             switch (type) {
                 case 'x' -> pax.putAll(pax(data));
                 case 'g' -> {} // global headers carry nothing linuxkit uses
                 case 'L' -> longName = cString(data, 0, data.length);
                 case 'K' -> longLink = cString(data, 0, data.length);
                 default -> {
-                    int h = dataStart - BLOCK;
-                    String name = cString(tar, h, 100);
-                    String magic = new String(tar, h + 257, 5, StandardCharsets.US_ASCII);
+                    Content content = tar.content(dataStart, size);
+                    data = content instanceof Content.Bytes b ? b.data() : new byte[0];
+                    String name = cString(h, 0, 100);
+                    String magic = new String(h, 257, 5, StandardCharsets.US_ASCII);
                     if (magic.equals("ustar")) {
-                        String prefix = cString(tar, h + 345, 155);
+                        String prefix = cString(h, 345, 155);
                         if (!prefix.isEmpty()) {
                             name = prefix + "/" + name;
                         }
                     }
-                    String link = cString(tar, h + 157, 100);
+                    String link = cString(h, 157, 100);
                     if (longName != null) {
                         name = longName;
                     }
@@ -62,20 +139,21 @@ public final class TarReader {
                     link = pax.getOrDefault("linkpath", link);
                     long mtime = pax.containsKey("mtime")
                             ? (long) Math.floor(Double.parseDouble(pax.get("mtime")))
-                            : number(tar, h + 136, 12);
-                    long uid = pax.containsKey("uid") ? Long.parseLong(pax.get("uid")) : number(tar, h + 108, 8);
-                    long gid = pax.containsKey("gid") ? Long.parseLong(pax.get("gid")) : number(tar, h + 116, 8);
+                            : number(h, 136, 12);
+                    long uid = pax.containsKey("uid") ? Long.parseLong(pax.get("uid")) : number(h, 108, 8);
+                    long gid = pax.containsKey("gid") ? Long.parseLong(pax.get("gid")) : number(h, 116, 8);
                     entries.add(new TarEntry(
                             name,
                             type,
-                            (int) number(tar, h + 100, 8),
+                            (int) number(h, 100, 8),
                             uid,
                             gid,
                             mtime,
                             link,
-                            (int) number(tar, h + 329, 8),
-                            (int) number(tar, h + 337, 8),
-                            data));
+                            (int) number(h, 329, 8),
+                            (int) number(h, 337, 8),
+                            data,
+                            content));
                     pax.clear();
                     longName = null;
                     longLink = null;
@@ -118,13 +196,13 @@ public final class TarReader {
         return s.isEmpty() ? 0 : Long.parseLong(s, 8);
     }
 
-    private static void verifyChecksum(byte[] b, int h) {
+    private static void verifyChecksum(byte[] h, long at) {
         long sum = 0;
         for (int i = 0; i < BLOCK; i++) {
-            sum += (i >= 148 && i < 156) ? ' ' : (b[h + i] & 0xff);
+            sum += (i >= 148 && i < 156) ? ' ' : (h[i] & 0xff);
         }
-        if (sum != number(b, h + 148, 8)) {
-            throw new IllegalArgumentException("tar header at " + h + " has a wrong checksum");
+        if (sum != number(h, 148, 8)) {
+            throw new IllegalArgumentException("tar header at " + at + " has a wrong checksum");
         }
     }
 

@@ -46,6 +46,47 @@ class EifBuilderTest {
     }
 
     @Test
+    void streamsFileBackedSectionsIntoTheSameBytesAndMeasurements(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        byte[] vector = read("eif/synthetic-unsigned.eif");
+        List<EifSection> sections = EifReader.read(vector);
+        // Every section is put on disk and handed over as a slice of a larger file, as conversion does with layers.
+        java.nio.file.Path file = dir.resolve("sections.bin");
+        List<EifBuilder.Part> parts = new java.util.ArrayList<>();
+        try (var out = Files.newOutputStream(file)) {
+            long at = 7;
+            out.write(new byte[7]);
+            for (EifSection s : sections) {
+                out.write(s.data());
+                parts.add(new EifBuilder.Part(s.type(), new Content.FileSlice(file, at, s.data().length)));
+                at += s.data().length;
+            }
+        }
+        var streamed = new java.io.ByteArrayOutputStream();
+
+        EifBuilder.write(EifBuilder.Arch.X86_64, parts, streamed);
+
+        assertThat(streamed.toByteArray()).isEqualTo(vector);
+        assertThat(EifMeasurements.ofParts(parts, null)).isEqualTo(EXPECTED);
+    }
+
+    @Test
+    void aTarReadFromDiskHandsOutSlicesOfTheFileWithTheSameBytes(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        byte[] tar = DockerExportTest.tar(List.of(
+                new TarEntry("etc/hello", '0', 0644, 0, 0, 1600000000L, "", 0, 0, "hello, world".getBytes())));
+        java.nio.file.Path file = Files.write(dir.resolve("layer.tar"), tar);
+
+        TarEntry entry = TarReader.read(file).getFirst();
+
+        assertThat(entry.content()).isInstanceOf(Content.FileSlice.class);
+        var bytes = new java.io.ByteArrayOutputStream();
+        entry.content().writeTo(bytes);
+        assertThat(bytes.toString()).isEqualTo("hello, world");
+        assertThat(TarReader.read(tar).getFirst().data()).isEqualTo("hello, world".getBytes());
+    }
+
+    @Test
     void measuresTheSignedSyntheticEifWithItsSignerInPcr8() throws Exception {
         List<EifSection> sections = EifReader.read(read("eif/synthetic-signed.eif"));
         byte[] signerDer = java.security.cert.CertificateFactory.getInstance("X.509")
