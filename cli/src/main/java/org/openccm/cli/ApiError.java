@@ -39,6 +39,9 @@ public final class ApiError extends RuntimeException {
             }
         }
         String detail = body.path("detail").asString("");
-        return s.append(detail.isEmpty() ? "" : ": " + detail).toString();
+        s.append(detail.isEmpty() ? "" : ": " + detail);
+        // The id the server's log lines about this request carry: what an operator asks for first.
+        String requestId = body.path("request_id").asString("");
+        return s.append(requestId.isEmpty() ? "" : " (request id " + requestId + ")").toString();
     }
 }

@@ -4,7 +4,6 @@ package org.openccm.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,7 +26,6 @@ import tools.jackson.databind.JsonNode;
  * killed server and must not stop it from starting again).
  */
 class KillNineTest {
-    private static final String MASTER_KEY = java.util.Base64.getEncoder().encodeToString(new java.security.SecureRandom().generateSeed(32));
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     @Test
@@ -49,7 +47,7 @@ class KillNineTest {
         Queue<String> acknowledged = new ConcurrentLinkedQueue<>();
         String token;
         try {
-            token = logIn(first.base);
+            token = logIn(first.base());
             AtomicBoolean writing = new AtomicBoolean(true);
             List<Thread> writers = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
@@ -57,7 +55,7 @@ class KillNineTest {
                 writers.add(Thread.ofVirtual().start(() -> {
                     while (writing.get()) {
                         try {
-                            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(first.base + "/v1/apps"))
+                            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(first.base() + "/v1/apps"))
                                             .header("Authorization", "Bearer " + bearer)
                                             .header("Content-Type", "application/json")
                                             .timeout(Duration.ofSeconds(5))
@@ -91,14 +89,14 @@ class KillNineTest {
 
         ServerProcess second = ServerProcess.start(data, settings);
         try {
-            String again = logIn(second.base);
+            String again = logIn(second.base());
             for (String id : acknowledged) {
-                assertThat(get(second.base, again, "/v1/apps/" + id).statusCode()).as("acknowledged app %s", id).isEqualTo(200);
+                assertThat(get(second.base(), again, "/v1/apps/" + id).statusCode()).as("acknowledged app %s", id).isEqualTo(200);
             }
-            JsonNode audit = Api.JSON.readTree(get(second.base, again, "/v1/audit/verify").body());
+            JsonNode audit = Api.JSON.readTree(get(second.base(), again, "/v1/audit/verify").body());
             assertThat(audit.path("valid").asBoolean()).as("audit chain after the kill: %s", audit).isTrue();
             assertThat(token).as("a token issued before the kill is still honoured").satisfies(t ->
-                    assertThat(get(second.base, t, "/v1/user").statusCode()).isEqualTo(200));
+                    assertThat(get(second.base(), t, "/v1/user").statusCode()).isEqualTo(200));
         } finally {
             second.stop();
             try (var files = Files.walk(data)) {
@@ -118,72 +116,5 @@ class KillNineTest {
     private static HttpResponse<String> get(String base, String token, String path) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + token).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
-    }
-
-    /** OpenCCM in a process of its own, from the test's class path, logging to a file. */
-    private record ServerProcess(Process process, String base, Path log) {
-        static ServerProcess start(Path data, List<String> settings) throws Exception {
-            int port;
-            try (ServerSocket s = new ServerSocket(0)) {
-                port = s.getLocalPort();
-            }
-            List<String> command = new ArrayList<>(List.of(
-                    ProcessHandle.current().info().command().orElseThrow(), "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-                    OpenCcmServer.class.getName(),
-                    "--server.port=" + port,
-                    "--openccm.data-dir=" + data,
-                    "--openccm.master-key=" + MASTER_KEY,
-                    "--openccm.admin.email=" + ApiTest.ADMIN_EMAIL,
-                    "--openccm.admin.password=" + ApiTest.ADMIN_PASSWORD,
-                    "--openccm.auth.max-failures-per-address=1000000",
-                    "--openccm.collateral.intel.base-url=off",
-                    "--openccm.collateral.amd.base-url=off"));
-            command.addAll(settings);
-            Path log = Files.createTempFile(data, "server-" + UUID.randomUUID(), ".log");
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            ServerProcess server = new ServerProcess(p, "http://127.0.0.1:" + port, log);
-            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-            while (true) {
-                if (!p.isAlive()) {
-                    throw new AssertionError("the server exited with " + p.exitValue() + ":\n" + tail(log));
-                }
-                try {
-                    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(server.base + "/actuator/health/readiness")).build(),
-                            HttpResponse.BodyHandlers.ofString());
-                    if (r.statusCode() == 200) {
-                        return server;
-                    }
-                } catch (IOException notYet) {
-                    // not listening yet
-                }
-                if (System.nanoTime() > deadline) {
-                    p.destroyForcibly();
-                    throw new AssertionError("the server was not ready within 120 s:\n" + tail(log));
-                }
-                Thread.sleep(200);
-            }
-        }
-
-        /** SIGKILL: no shutdown hook, no flush, nothing graceful. */
-        void kill9() throws InterruptedException {
-            process.destroyForcibly();
-            process.waitFor();
-        }
-
-        void stop() throws InterruptedException {
-            process.destroy();
-            if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-        }
-
-        private static String tail(Path log) {
-            try {
-                List<String> lines = Files.readAllLines(log);
-                return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-            } catch (IOException e) {
-                return "(no log: " + e + ")";
-            }
-        }
     }
 }

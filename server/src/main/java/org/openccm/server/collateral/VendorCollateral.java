@@ -51,13 +51,14 @@ public class VendorCollateral implements CollateralSource {
             @Value("${openccm.collateral.amd.base-url:}") String amdBase,
             @Value("${openccm.collateral.amd.min-interval:PT10S}") Duration amdInterval,
             @Value("${openccm.collateral.nvidia.rim-url:}") String nvidiaRimBase,
-            @Value("${openccm.collateral.nvidia.ocsp-url:}") String nvidiaOcspUrl) {
+            @Value("${openccm.collateral.nvidia.ocsp-url:}") String nvidiaOcspUrl,
+            io.micrometer.core.instrument.MeterRegistry registry) {
         this.store = store;
         VendorHttp http = new VendorHttp();
-        this.intel = new IntelPcs(intelBase, intelRootCrl, http, clock);
-        this.amd = new AmdKds(amdBase, amdInterval, http, clock);
-        this.nvidiaRims = new NvidiaRimService(nvidiaRimBase, http, clock);
-        this.nvidiaOcsp = new NvidiaOcsp(nvidiaOcspUrl, http, clock);
+        this.intel = new IntelPcs(intelBase, intelRootCrl, http.measured("intel", registry), clock);
+        this.amd = new AmdKds(amdBase, amdInterval, http.measured("amd", registry), clock);
+        this.nvidiaRims = new NvidiaRimService(nvidiaRimBase, http.measured("nvidia-rim", registry), clock);
+        this.nvidiaOcsp = new NvidiaOcsp(nvidiaOcspUrl, http.measured("nvidia-ocsp", registry), clock);
     }
 
     /** The RIM (SWID XML) NVIDIA publishes under this id: from the cache while its signer is valid, else fetched. */

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.openccm.server.collateral;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -11,15 +13,35 @@ import java.util.Optional;
 
 /**
  * GETs from a vendor service: bounded time, a 429 retried after its Retry-After (at most {@link #MAX_ATTEMPTS}
- * attempts, waits capped at a minute), 404 as "the vendor has none", anything else as unavailable.
+ * attempts, waits capped at a minute), 404 as "the vendor has none", anything else as unavailable. Every fetch is
+ * counted and timed by vendor and outcome ({@code openccm_collateral_fetches_seconds}): an operator sees a vendor
+ * service failing before attestations start to be refused for stale collateral.
  */
 final class VendorHttp {
     static final int MAX_ATTEMPTS = 3;
     private static final Duration MAX_WAIT = Duration.ofMinutes(1);
-    private final HttpClient http = HttpClient.newBuilder()
-            .connectTimeout(Duration.ofSeconds(10))
-            .followRedirects(HttpClient.Redirect.NORMAL)
-            .build();
+    private final HttpClient http;
+    private final String vendor;
+    private final MeterRegistry metrics;
+
+    /** Unmeasured (tests' own responders). */
+    VendorHttp() {
+        this(HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(10))
+                .followRedirects(HttpClient.Redirect.NORMAL)
+                .build(), "other", null);
+    }
+
+    private VendorHttp(HttpClient http, String vendor, MeterRegistry metrics) {
+        this.http = http;
+        this.vendor = vendor;
+        this.metrics = metrics;
+    }
+
+    /** The same connections, with fetches measured under {@code vendor}. */
+    VendorHttp measured(String vendor, MeterRegistry metrics) {
+        return new VendorHttp(http, vendor, metrics);
+    }
 
     /** A configured URL without its trailing slashes; empty (the service is not used) when blank or {@code off}. */
     static String configured(String url) {
@@ -47,6 +69,25 @@ final class VendorHttp {
     }
 
     private Optional<HttpResponse<byte[]>> send(String url, String contentType, byte[] body) throws Unavailable {
+        long start = System.nanoTime();
+        String outcome = "unavailable";
+        try {
+            Optional<HttpResponse<byte[]>> answer = attempt(url, contentType, body);
+            outcome = answer.isPresent() ? "fetched" : "absent";
+            return answer;
+        } finally {
+            if (metrics != null) {
+                Timer.builder("openccm.collateral.fetches")
+                        .description("requests to vendor collateral services (PCS, KDS, RIM, OCSP) by vendor and outcome")
+                        .tag("vendor", vendor)
+                        .tag("outcome", outcome)
+                        .register(metrics)
+                        .record(Duration.ofNanos(System.nanoTime() - start));
+            }
+        }
+    }
+
+    private Optional<HttpResponse<byte[]>> attempt(String url, String contentType, byte[] body) throws Unavailable {
         for (int attempt = 1; ; attempt++) {
             HttpResponse<byte[]> response;
             try {

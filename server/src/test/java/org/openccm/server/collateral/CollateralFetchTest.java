@@ -171,7 +171,9 @@ class CollateralFetchTest extends ApiTest {
         MintedIntel intel = new MintedIntel();
         VENDOR.minted.set(intel);
         SgxVerifier sgx = new SgxVerifier(intel.verifier(), new TcbPolicy(List.of("UpToDate", "ConfigurationAndSWHardeningNeeded")));
-        VendorCollateral pcs = new VendorCollateral(store, Clock.systemUTC(), VENDOR.url(""), VENDOR.url("/IntelSGXRootCA.der"), "off", Duration.ZERO, "off", "off");
+        var metrics = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        VendorCollateral pcs = new VendorCollateral(
+                store, Clock.systemUTC(), VENDOR.url(""), VENDOR.url("/IntelSGXRootCA.der"), "off", Duration.ZERO, "off", "off", metrics);
         VerificationContext context = VerificationContext.at(Instant.parse("2025-07-01T00:00:00Z")).collateral(pcs);
         Evidence quote = new Evidence(intel.quote(), null, null);
 
@@ -181,6 +183,9 @@ class CollateralFetchTest extends ApiTest {
 
         assertThat(good.measurement().describe().toString()).contains("ConfigurationAndSWHardeningNeeded");
         assertThat(VENDOR.requests("/sgx/certification/v4/pckcrl?ca=processor&encoding=der")).isEqualTo(1);
+        // TCB info, QE identity, PCK CRL and root CRL: each fetch counted under its vendor and outcome.
+        assertThat(metrics.get("openccm.collateral.fetches").tags("vendor", "intel", "outcome", "fetched").timer().count())
+                .isEqualTo(4);
         assertThatThrownBy(() -> sgx.verify(quote, context)).isInstanceOfSatisfying(EvidenceRejected.class, e -> {
             assertThat(e.reason()).isEqualTo(EvidenceRejected.Reason.CHAIN);
             assertThat(e.field()).isEqualTo("PCK");

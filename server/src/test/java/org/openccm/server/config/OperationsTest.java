@@ -35,4 +35,29 @@ class OperationsTest extends ApiTest {
                 .contains("openccm_attestation_seconds_bucket{operation=\"attest\"")
                 .contains("http_server_requests_seconds_count");
     }
+
+    @Test
+    void everyAnswerCarriesARequestIdThatItsErrorBodyRepeats() throws Exception {
+        Api.Response fresh = Api.send(HttpRequest.newBuilder(URI.create(api.base() + "/v1/apps")).GET());
+        Api.Response carried = Api.send(HttpRequest.newBuilder(URI.create(api.base() + "/v1/apps"))
+                .header("X-Request-Id", "proxy-4711.a")
+                .GET());
+        Api.Response forged = Api.send(HttpRequest.newBuilder(URI.create(api.base() + "/v1/builds/" + "x".repeat(3000)))
+                .header("X-Request-Id", "evil id with spaces")
+                .GET());
+
+        String id = fresh.raw().headers().firstValue("X-Request-Id").orElseThrow();
+        assertThat(fresh.status()).isEqualTo(401);
+        assertThat(id).matches("[0-9a-f]{24}");
+        assertThat(fresh.body().path("request_id").asString()).isEqualTo(id);
+        assertThat(carried.raw().headers().firstValue("X-Request-Id")).hasValue("proxy-4711.a");
+        assertThat(carried.body().path("request_id").asString()).isEqualTo("proxy-4711.a");
+        // An id that could forge a log line is replaced, also on an answer the edge gives before any controller.
+        assertThat(forged.status()).isEqualTo(414);
+        assertThat(forged.body().path("request_id").asString())
+                .matches("[0-9a-f]{24}")
+                .isEqualTo(forged.raw().headers().firstValue("X-Request-Id").orElseThrow());
+        String metrics = Api.send(HttpRequest.newBuilder(URI.create(api.base() + "/actuator/prometheus")).GET()).raw().body();
+        assertThat(metrics).contains("openccm_conversion_jobs_running");
+    }
 }

@@ -26,7 +26,12 @@ public class JsonErrorValve extends ErrorReportValve {
         String detail = status == 400 ? "the request's path or line is not acceptable (encoded NUL, slash or backslash, a '..' segment,"
                         + " or too long)" : http.getReasonPhrase();
         try {
-            String body = ErrorBody.of(http, status == 400 ? "invalid_field" : "error", detail, status == 400 ? "path" : null).toJson();
+            // Tomcat refused the request before RequestIdFilter ran: it gets its id here.
+            String id = org.openccm.server.error.web.RequestIds.create();
+            response.setHeader(org.openccm.server.error.web.RequestIds.HEADER, id);
+            String body = ErrorBody.of(http, status == 400 ? "invalid_field" : "error", detail, status == 400 ? "path" : null)
+                    .withRequestId(id)
+                    .toJson();
             response.setContentType(ErrorBody.PROBLEM_JSON.toString());
             response.setCharacterEncoding("UTF-8");
             java.io.Writer writer = response.getReporter();

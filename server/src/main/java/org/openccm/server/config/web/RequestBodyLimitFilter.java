@@ -25,7 +25,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * gigabytes of JSON.
  */
 @Component
-@Order(Ordered.HIGHEST_PRECEDENCE)
+@Order(Ordered.HIGHEST_PRECEDENCE + 1)
 class RequestBodyLimitFilter extends OncePerRequestFilter {
     private final long maxBytes;
 

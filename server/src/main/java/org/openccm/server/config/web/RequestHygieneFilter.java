@@ -37,7 +37,7 @@ import tools.jackson.core.json.JsonFactory;
  * a wildcard one ({@code *}{@code /*}), which is read as the JSON every write endpoint takes.
  */
 @Component
-@Order(Ordered.HIGHEST_PRECEDENCE + 1)
+@Order(Ordered.HIGHEST_PRECEDENCE + 2)
 class RequestHygieneFilter extends OncePerRequestFilter {
     static final int MAX_URI = 2048;
     static final int MAX_QUERY_VALUE = 4096;

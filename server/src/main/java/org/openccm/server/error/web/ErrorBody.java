@@ -8,10 +8,12 @@ import org.springframework.http.ResponseEntity;
 
 /**
  * The body of every error answer (RFC 9457 problem details with two extensions): {@code field} names the
- * request field at fault, {@code code} is stable for programs while {@code detail} is for people.
+ * request field at fault, {@code code} is stable for programs while {@code detail} is for people;
+ * {@code request_id} is the request's {@code X-Request-Id}, found on every server log line about it.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record ErrorBody(String type, String title, int status, String code, String detail, String field, String reason) {
+public record ErrorBody(
+        String type, String title, int status, String code, String detail, String field, String reason, String requestId) {
     public static final MediaType PROBLEM_JSON = MediaType.APPLICATION_PROBLEM_JSON;
     /** A detail that would echo a huge bad value back is cut here (the value is the client's own anyway). */
     static final int MAX_DETAIL = 500;
@@ -27,11 +29,15 @@ public record ErrorBody(String type, String title, int status, String code, Stri
     }
 
     public static ErrorBody of(HttpStatus status, String code, String detail, String field) {
-        return new ErrorBody("about:blank", status.getReasonPhrase(), status.value(), code, detail, field, null);
+        return new ErrorBody("about:blank", status.getReasonPhrase(), status.value(), code, detail, field, null, RequestIds.current());
     }
 
     public ErrorBody withReason(String reason) {
-        return new ErrorBody(type, title, status, code, detail, field, reason);
+        return new ErrorBody(type, title, status, code, detail, field, reason, requestId);
+    }
+
+    public ErrorBody withRequestId(String id) {
+        return new ErrorBody(type, title, status, code, detail, field, reason, id);
     }
 
     public ResponseEntity<ErrorBody> toResponse() {
@@ -50,6 +56,12 @@ public record ErrorBody(String type, String title, int status, String code, Stri
                 .append(quote(detail));
         if (field != null) {
             json.append(",\"field\":").append(quote(field));
+        }
+        if (reason != null) {
+            json.append(",\"reason\":").append(quote(reason));
+        }
+        if (requestId != null) {
+            json.append(",\"request_id\":").append(quote(requestId));
         }
         return json.append('}').toString();
     }
