@@ -47,7 +47,7 @@ public record ServerProcess(Process process, String base, Path log) {
         builder.environment().putAll(environment);
         Process p = builder.start();
         ServerProcess server = new ServerProcess(p, "http://127.0.0.1:" + port, log);
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(300).toNanos();
         while (true) {
             if (!p.isAlive()) {
                 throw new AssertionError("the server exited with " + p.exitValue() + ":\n" + tail(log));
@@ -63,7 +63,7 @@ public record ServerProcess(Process process, String base, Path log) {
             }
             if (System.nanoTime() > deadline) {
                 p.destroyForcibly();
-                throw new AssertionError("the server was not ready within 120 s:\n" + tail(log));
+                throw new AssertionError("the server was not ready within 300 s (a loaded machine starts slowly; the embedded database first runs initdb):\n" + tail(log));
             }
             Thread.sleep(200);
         }
