@@ -148,9 +148,9 @@ export async function settingsPage(main) {
     keyForm,
     h('h2', {}, 'Members'),
     h('table', { id: 'members' },
-      h('thead', {}, h('tr', {}, ['Email', 'Roles', 'Last log-in'].map((t) => h('th', {}, t)))),
+      h('thead', {}, h('tr', {}, ['Email', 'Role', 'Last log-in'].map((t) => h('th', {}, t)))),
       h('tbody', {}, members.map((m) => h('tr', {},
-        h('td', {}, m.user_email), h('td', {}, (m.roles || []).join(', ')), h('td', {}, when(m.last_logged_in_at) || 'never'))))),
+        h('td', {}, m.user_email), h('td', {}, m.role || (m.roles || []).join(', ')), h('td', {}, when(m.last_logged_in_at) || 'never'))))),
     memberForm,
     h('h2', {}, 'Vendor collateral'),
     h('p', { class: 'muted' }, 'What the server fetched from Intel PCS, AMD KDS and NVIDIA\'s RIM service (or imported as a bundle),'

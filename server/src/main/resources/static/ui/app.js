@@ -134,7 +134,7 @@ async function accountsPage() {
     h('h1', {}, 'Choose an account'),
     h('div', { class: 'card' }, accounts.length === 0 ? h('p', { class: 'muted' }, 'You have no account yet.') :
       accounts.map((a) => h('p', {}, h('button', { class: 'account', 'data-account': a.name, onclick: () => choose(a) }, a.name),
-        ' ', h('span', { class: 'muted' }, (a.roles || []).join(', '))))),
+        ' ', h('span', { class: 'muted' }, a.role || (a.roles || []).join(', '))))),
     form));
 }
 

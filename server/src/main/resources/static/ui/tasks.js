@@ -7,7 +7,7 @@ const TYPE = { BUILD_WHITELIST: 'Image', DOMAIN_WHITELIST: 'Domain name' };
 
 export async function tasksPage(main) {
   const showAll = new URLSearchParams(location.hash.split('?')[1] || '').get('all') === '1';
-  const tasks = (await api.get(`/v1/tasks?limit=500${showAll ? '' : '&status=PENDING'}`)).items;
+  const tasks = (await api.get(`/v1/tasks?limit=500${showAll ? '' : '&status=INPROGRESS'}`)).items;
   clear(main,
     h('div', { class: 'toolbar' }, h('h1', {}, 'Tasks'), h('span', { class: 'spacer' }),
       h('a', { class: 'button', href: showAll ? '#/tasks' : '#/tasks?all=1' }, showAll ? 'Pending only' : 'Show resolved too')),
@@ -30,9 +30,9 @@ function taskCard(t, main) {
       ` · opened ${when(t.status.created_at)}`),
     (t.approvals || []).length ? h('ul', { class: 'votes' }, t.approvals.map((v) =>
       h('li', {}, `${v.status === 'APPROVED' ? '✓' : '✗'} ${v.user_name} (${v.role}) ${when(v.voted_at)}${v.comment ? ` — “${v.comment}”` : ''}`))) : null,
-    h('details', { open: t.status.status === 'PENDING' }, h('summary', {}, 'What this approves'), h('pre', {}, t.subject),
+    h('details', { open: t.status.status === 'INPROGRESS' }, h('summary', {}, 'What this approves'), h('pre', {}, t.subject),
       h('p', { class: 'muted' }, `SHA-256 of these values: ${t.subject_sha256}`)),
-    t.status.status === 'PENDING' ? h('div', { class: 'task-actions' },
+    t.status.status === 'INPROGRESS' ? h('div', { class: 'task-actions' },
       comment,
       h('button', { class: 'primary', type: 'button', 'data-action': 'approve', onclick: () => decide('APPROVED') }, 'APPROVE'),
       h('button', { class: 'danger', type: 'button', 'data-action': 'deny', onclick: () => decide('DENIED') }, 'DENY')) : null);

@@ -18,7 +18,7 @@ final class TasksCommand {
 
     @Command(name = "list", description = "List tasks (default: pending ones).")
     static final class ListTasks extends Leaf implements Callable<Integer> {
-        @Option(names = "--status", defaultValue = "PENDING", description = "PENDING, APPROVED, DENIED, ... or ALL (default: ${DEFAULT-VALUE})")
+        @Option(names = "--status", defaultValue = "INPROGRESS", description = "INPROGRESS, SUCCESS, DENIED, FAILED (PENDING, APPROVED, CANCELLED also accepted) or ALL (default: ${DEFAULT-VALUE})")
         String status;
 
         @Override

@@ -65,7 +65,7 @@ class CliTest extends ApiTest {
         CliRun created = run("images", "create", "--app", app.toString(), "--nitro-measurements", measurements.toString(), "-o", "json");
         assertThat(created.exit()).as(created.err()).isZero();
         String task = created.json().path("pending_task_id").asString();
-        assertThat(run("tasks", "list").out()).contains(task, "PENDING");
+        assertThat(run("tasks", "list").out()).contains(task, "INPROGRESS");
         assertThat(run("images", "list", "--app", app.toString()).out()).contains(created.json().path("build_id").asString());
         Path other = files.resolve("other.json");
         Files.writeString(other, "{\"nitro_enclave\": {\"hash_algorithm\": \"Sha384\", \"pcr0\": \"" + Fixtures.hex(48, 1)

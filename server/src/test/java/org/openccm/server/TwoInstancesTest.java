@@ -74,7 +74,7 @@ class TwoInstancesTest extends ApiTest {
 
         assertThat(statuses).as("the same vote twice is accepted and counted once").containsOnly(200);
         JsonNode decided = api.get("/v1/tasks/" + task).expect(200).body();
-        assertThat(decided.at("/status/status").asString()).isEqualTo("APPROVED");
+        assertThat(decided.at("/status/status").asString()).isEqualTo("SUCCESS");
         assertThat(decided.path("approval_count").asInt()).isEqualTo(8);
         assertThat(auditCount("task.vote", task)).isEqualTo(8);
         assertThat(auditCount("task.resolved", task)).isEqualTo(1);

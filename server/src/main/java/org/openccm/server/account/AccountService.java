@@ -41,6 +41,7 @@ public class AccountService implements BearerCredentials {
     private final org.springframework.context.ApplicationEventPublisher events;
     private final Clock clock;
     private final Duration tokenTtl;
+    private final Duration sessionMax;
     private final LoginThrottle throttle;
     private final InvitationRepository invitations;
     private static final Duration INVITATION_LIFETIME = Duration.ofDays(14);
@@ -59,6 +60,7 @@ public class AccountService implements BearerCredentials {
             org.springframework.context.ApplicationEventPublisher events,
             Clock clock,
             @Value("${openccm.auth.token-ttl}") Duration tokenTtl,
+            @Value("${openccm.auth.session-max:PT12H}") Duration sessionMax,
             LoginThrottle throttle,
             InvitationRepository invitations) {
         this.throttle = throttle;
@@ -72,9 +74,14 @@ public class AccountService implements BearerCredentials {
         this.events = events;
         this.clock = clock;
         this.tokenTtl = tokenTtl;
+        this.sessionMax = sessionMax.compareTo(tokenTtl) < 0 ? tokenTtl : sessionMax;
     }
 
-    public record LoggedIn(String accessToken, UUID userId, UUID selectedAccountId, Instant expiresAt) {}
+    /**
+     * {@code expiresAt}: when the token stops working unless the session is refreshed; {@code sessionExpiresAt}: the
+     * latest a refresh can take it to (Fortanix's session_token_expires_at and session_expires_at).
+     */
+    public record LoggedIn(String accessToken, UUID userId, UUID selectedAccountId, Instant expiresAt, Instant sessionExpiresAt) {}
 
     /**
      * Checks the password and opens a session; an account is selected at once when the user has only one. Failed
@@ -92,12 +99,14 @@ public class AccountService implements BearerCredentials {
         throttle.succeeded(email);
         Instant now = clock.instant();
         Instant expires = now.plus(tokenTtl);
+        // The token is signed to live as long as the session may be refreshed to; the session row decides each use.
+        Instant sessionEnd = now.plus(sessionMax);
         List<Membership> memberships = accounts.membershipsOf(user.get().id());
         UUID selected = memberships.size() == 1 ? memberships.getFirst().account().id() : null;
         UUID sessionId = UUID.randomUUID();
         sessions.insert(sessionId, user.get().id(), selected, now, expires);
         users.recordLogin(user.get().id(), now);
-        return new LoggedIn(tokens.issue(user.get().id(), sessionId, now, expires), user.get().id(), selected, expires);
+        return new LoggedIn(tokens.issue(user.get().id(), sessionId, now, sessionEnd), user.get().id(), selected, expires, sessionEnd);
     }
 
     /** Resolves a bearer credential (session token or API key) to the caller, or empty when it is not valid. */
@@ -144,6 +153,23 @@ public class AccountService implements BearerCredentials {
 
     public Optional<SessionRepository.Session> session(Caller caller) {
         return caller.sessionId() == null ? Optional.empty() : sessions.findLive(caller.sessionId(), clock.instant());
+    }
+
+    /** The session's new expiry: token-ttl from now, never past created + session-max. Sessions only (not API keys). */
+    public SessionRepository.Session refresh(Caller caller) {
+        Instant now = clock.instant();
+        SessionRepository.Session session = session(caller)
+                .orElseThrow(() -> new org.openccm.server.error.Unauthenticated("only a live log-in session can be refreshed"));
+        Instant end = session.createdAt().plus(sessionMax);
+        Instant expires = now.plus(tokenTtl).isAfter(end) ? end : now.plus(tokenTtl);
+        if (!sessions.extend(session.id(), now, expires)) {
+            throw new org.openccm.server.error.Unauthenticated("the session ended");
+        }
+        return new SessionRepository.Session(session.id(), session.userId(), session.selectedAccountId(), session.createdAt(), expires);
+    }
+
+    public Instant sessionEnd(SessionRepository.Session session) {
+        return session.createdAt().plus(sessionMax);
     }
 
     public void terminate(Caller caller) {

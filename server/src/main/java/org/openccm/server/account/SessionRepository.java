@@ -16,7 +16,7 @@ public class SessionRepository {
         this.jdbc = jdbc;
     }
 
-    public record Session(UUID id, UUID userId, UUID selectedAccountId, Instant expiresAt) {}
+    public record Session(UUID id, UUID userId, UUID selectedAccountId, Instant createdAt, Instant expiresAt) {}
 
     public void insert(UUID id, UUID userId, UUID selectedAccountId, Instant createdAt, Instant expiresAt) {
         jdbc.sql("INSERT INTO sessions (id, user_id, selected_account_id, created_at, expires_at) VALUES (?,?,?,?,?)")
@@ -26,13 +26,14 @@ public class SessionRepository {
 
     /** The session while it is live: not terminated and not expired at {@code now}. */
     public Optional<Session> findLive(UUID id, Instant now) {
-        return jdbc.sql("SELECT id, user_id, selected_account_id, expires_at FROM sessions"
+        return jdbc.sql("SELECT id, user_id, selected_account_id, created_at, expires_at FROM sessions"
                         + " WHERE id = ? AND terminated_at IS NULL AND expires_at > ?")
                 .params(id, Timestamp.from(now))
                 .query((rs, n) -> new Session(
                         rs.getObject("id", UUID.class),
                         rs.getObject("user_id", UUID.class),
                         rs.getObject("selected_account_id", UUID.class),
+                        rs.getTimestamp("created_at").toInstant(),
                         rs.getTimestamp("expires_at").toInstant()))
                 .optional();
     }
@@ -41,6 +42,14 @@ public class SessionRepository {
         jdbc.sql("UPDATE sessions SET selected_account_id = ? WHERE id = ?")
                 .params(accountId, id)
                 .update();
+    }
+
+    /** Moves a live session's expiry (never back past now: a terminated or expired session stays so). */
+    public boolean extend(UUID id, Instant now, Instant expiresAt) {
+        return jdbc.sql("UPDATE sessions SET expires_at = ? WHERE id = ? AND terminated_at IS NULL AND expires_at > ?")
+                        .params(Timestamp.from(expiresAt), id, Timestamp.from(now))
+                        .update()
+                == 1;
     }
 
     public void terminate(UUID id, Instant at) {

@@ -63,8 +63,8 @@ public class AppService {
     }
 
     /**
-     * CCM's AppRequest plus {@code type} and {@code platform}, which CCM keeps elsewhere. Null means "not given"
-     * (on update: "leave as is").
+     * CCM's AppRequest plus {@code type} (default ENCLAVE_OS, what every Fortanix app is) and {@code platform}, which
+     * CCM keeps elsewhere. Null means "not given" (on update: "leave as is").
      */
     public record AppRequest(
             String name,
@@ -107,7 +107,8 @@ public class AppService {
     @Transactional
     public App create(Caller caller, AppRequest f) {
         UUID accountId = caller.account();
-        AppType type = FieldRules.required("type", f.type());
+        // Fortanix's AppRequest has no type: its apps are Enclave OS apps (an input image converted to an output one).
+        AppType type = f.type() == null ? AppType.ENCLAVE_OS : f.type();
         String name = FieldRules.required("name", FieldRules.text("name", f.name(), 100));
         Instant now = clock.instant();
         App app = validate(new App(
@@ -311,14 +312,10 @@ public class AppService {
                 FieldRules.required("input_image_name", input);
                 FieldRules.required("output_image_name", output);
             }
-            case ACI -> {
-                FieldRules.required("input_image_name", input);
-                FieldRules.absent("output_image_name", output, "an ACI app runs its input image as it is");
-            }
-            case EDP, AZURE_CVM, AMD_SEV_SNP, TDX -> {
-                FieldRules.absent("input_image_name", input, "only ENCLAVE_OS and ACI apps have image names");
-                FieldRules.absent("output_image_name", output, "only ENCLAVE_OS apps have an output image");
-            }
+            case ACI -> FieldRules.required("input_image_name", input);
+            // Fortanix's AppRequest requires both names for every app: they are kept as sent and mean nothing for
+            // these types (an ACI app runs its input image as it is; the others have no image to convert).
+            case EDP, AZURE_CVM, AMD_SEV_SNP, TDX -> {}
         }
         if (a.defaultBuildSettings() != null) {
             DefaultBuildSettings d = a.defaultBuildSettings();

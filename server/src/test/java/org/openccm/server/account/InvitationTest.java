@@ -41,7 +41,7 @@ class InvitationTest extends ApiTest {
         Api.Response forNew = tenantA.post("/v1/users", Api.object().put("user_email", unknown).put("password", "attacker-chosen-pw")
                 .put("role", "ADMIN")).expect(201);
 
-        assertThat(fieldNames(forExisting.body())).isEqualTo(fieldNames(forNew.body())).containsExactly("user_email", "roles", "account_id");
+        assertThat(fieldNames(forExisting.body())).isEqualTo(fieldNames(forNew.body())).containsExactly("user_email", "roles", "role", "account_id");
         assertThat(forExisting.raw().body()).doesNotContain("Bea", "Secret", "last_logged_in", "user_id");
         assertThat(tenantA.get("/v1/users").expect(200).raw().body()).doesNotContain(emailOfB);
         userOfB.as(null).logIn(emailOfB, "attacker-chosen-pw").expect(401);

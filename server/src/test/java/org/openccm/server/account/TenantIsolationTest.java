@@ -79,7 +79,7 @@ class TenantIsolationTest extends ApiTest {
         viewer.post("/v1/users", Api.object().put("user_email", "x@y.z").put("role", "ADMIN")).expect(403);
 
         assertThat(a.get("/v1/builds").expect(200).body().path("items")).hasSize(1);
-        assertThat(viewer.get("/v1/user").expect(200).body().at("/roles/0").asString()).isEqualTo("VIEWER");
+        assertThat(viewer.get("/v1/user").expect(200).body().at("/role").asString()).isEqualTo("VIEWER");
     }
 
     @Test

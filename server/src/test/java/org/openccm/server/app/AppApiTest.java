@@ -70,7 +70,7 @@ class AppApiTest extends ApiTest {
         api.post("/v1/apps", Fixtures.app("ACI").put("input_image_name", (String) null)).rejects("input_image_name");
         api.post("/v1/apps", Fixtures.app("ENCLAVE_OS").put("output_image_name", (String) null))
                 .rejects("output_image_name");
-        api.post("/v1/apps", Fixtures.app("TDX").put("input_image_name", "docker.io/x")).rejects("input_image_name");
+        api.post("/v1/apps", Fixtures.app("TDX").put("input_image_name", "docker.io/x y")).rejects("input_image_name");
         api.post("/v1/apps", Fixtures.app("TDX").put("name", " ")).rejects("name");
         api.post("/v1/apps", Fixtures.app("TDX").put("threads", 0)).rejects("threads");
         api.post("/v1/apps", Fixtures.app("TDX").put("isvprodid", 70000)).rejects("isvprodid");

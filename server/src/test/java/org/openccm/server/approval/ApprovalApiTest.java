@@ -34,7 +34,7 @@ class ApprovalApiTest extends ApiTest {
 
         JsonNode decided = approve(api, task).expect(200).body();
 
-        assertThat(decided.at("/status/status").asString()).isEqualTo("APPROVED");
+        assertThat(decided.at("/status/status").asString()).isEqualTo("SUCCESS");
         assertThat(decided.path("required_approvals").asInt()).isEqualTo(1);
         assertThat(decided.path("approval_count").asInt()).isEqualTo(1);
         assertThat(decided.at("/approvals/0/status").asString()).isEqualTo("APPROVED");
@@ -66,12 +66,12 @@ class ApprovalApiTest extends ApiTest {
         String task = build.path("pending_task_id").asString();
 
         JsonNode afterOne = approve(first, task).expect(200).body();
-        assertThat(afterOne.at("/status/status").asString()).isEqualTo("PENDING");
+        assertThat(afterOne.at("/status/status").asString()).isEqualTo("INPROGRESS");
         assertThat(afterOne.path("approval_count").asInt()).isEqualTo(1);
         assertThat(status(build)).isEqualTo("PENDING");
 
         JsonNode afterTwo = approve(second, task).expect(200).body();
-        assertThat(afterTwo.at("/status/status").asString()).isEqualTo("APPROVED");
+        assertThat(afterTwo.at("/status/status").asString()).isEqualTo("SUCCESS");
         assertThat(afterTwo.path("approval_count").asInt()).isEqualTo(2);
         assertThat(status(build)).isEqualTo("WHITELISTED");
 
@@ -141,7 +141,7 @@ class ApprovalApiTest extends ApiTest {
         JsonNode again = approve(api, task).expect(200).body();
 
         assertThat(again.path("approval_count").asInt()).isEqualTo(1);
-        assertThat(again.at("/status/status").asString()).isEqualTo("PENDING");
+        assertThat(again.at("/status/status").asString()).isEqualTo("INPROGRESS");
         assertThat(again.path("approvals")).hasSize(1);
         api.patch("/v1/tasks/" + task, Api.object().put("status", "DENIED")).expect(409);
     }
@@ -160,7 +160,7 @@ class ApprovalApiTest extends ApiTest {
 
         assertThat(statuses).containsOnly(200);
         JsonNode decided = api.get("/v1/tasks/" + task).expect(200).body();
-        assertThat(decided.at("/status/status").asString()).isEqualTo("APPROVED");
+        assertThat(decided.at("/status/status").asString()).isEqualTo("SUCCESS");
         assertThat(decided.path("approval_count").asInt()).isEqualTo(20);
         assertThat(status(build)).isEqualTo("WHITELISTED");
         assertThat(auditCount("task.resolved", task)).isEqualTo(1);
@@ -273,7 +273,7 @@ class ApprovalApiTest extends ApiTest {
         api.patch("/v1/apps/" + appId, dropNew).expect(200);
         assertThat(api.get("/v1/tasks/" + newTask).expect(200).body().at("/status/status").asString())
                 .as("the task of a withdrawn name is cancelled")
-                .isEqualTo("CANCELLED");
+                .isEqualTo("FAILED");
 
         var dropApproved = Api.object();
         dropApproved.putArray("allowed_domains");

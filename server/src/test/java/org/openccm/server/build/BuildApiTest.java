@@ -221,7 +221,7 @@ class BuildApiTest extends ApiTest {
         api.get("/v1/builds/" + id).expect(404);
         api.delete("/v1/builds/" + id).expect(404);
         JsonNode task = api.get("/v1/tasks/" + created.path("pending_task_id").asString()).expect(200).body();
-        assertThat(task.at("/status/status").asString()).isEqualTo("CANCELLED");
+        assertThat(task.at("/status/status").asString()).isEqualTo("FAILED");
     }
 
     @Test
@@ -245,7 +245,7 @@ class BuildApiTest extends ApiTest {
     private void assertPendingTask(JsonNode build) {
         JsonNode task = api.get("/v1/tasks/" + build.path("pending_task_id").asString()).expect(200).body();
         assertThat(task.path("task_type").asString()).isEqualTo("BUILD_WHITELIST");
-        assertThat(task.at("/status/status").asString()).isEqualTo("PENDING");
+        assertThat(task.at("/status/status").asString()).isEqualTo("INPROGRESS");
         assertThat(task.path("entity_id").asString()).isEqualTo(build.path("build_id").asString());
         assertThat(task.path("subject_sha256").asString()).hasSize(64);
     }

@@ -8,6 +8,7 @@ import java.util.UUID;
 import org.openccm.server.account.AccountRepository.Membership;
 import org.openccm.server.account.AccountService;
 import org.openccm.server.identity.Caller;
+import org.openccm.server.identity.Role;
 import org.openccm.server.account.Roles;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -26,15 +27,41 @@ class AccountController {
         this.accounts = accounts;
     }
 
-    record AccountRequest(String name) {}
+    /**
+     * Fortanix's AccountRequest. {@code custom_logo}, {@code auth_configs} (single sign-on), {@code node_enrollment}
+     * and {@code component} are accepted and not kept: OpenCCM has no logos and no SSO, always enforces attestation
+     * for node enrollment, and has one component.
+     */
+    record AccountRequest(
+            String name, String customLogo, List<Object> authConfigs, Object nodeEnrollment, String component) {}
 
-    record AccountResponse(UUID acctId, String name, long createdAt, List<String> roles) {
+    /** Fortanix's NodeEnrollment: OpenCCM never lets a node enroll without attestation. */
+    record NodeEnrollment(boolean attestationEnforcementDisabledInsecure) {}
+
+    /**
+     * Fortanix's Account: {@code roles} in its names (READER, WRITER, MANAGER), {@code role} in OpenCCM's.
+     */
+    record AccountResponse(
+            UUID acctId,
+            String name,
+            long createdAt,
+            List<String> roles,
+            Role role,
+            String status,
+            String accountStatus,
+            NodeEnrollment nodeEnrollment,
+            String component) {
         static AccountResponse of(Membership m) {
             return new AccountResponse(
                     m.account().id(),
                     m.account().name(),
                     m.account().createdAt().getEpochSecond(),
-                    List.of(m.role().name()));
+                    List.of(m.role().fortanixName()),
+                    m.role(),
+                    "ACTIVE",
+                    "Active",
+                    new NodeEnrollment(false),
+                    "DEFAULT");
         }
     }
 

@@ -16,6 +16,8 @@ import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -50,7 +52,7 @@ class AuthController {
                         in.accessToken(),
                         "Bearer",
                         expires - clock.instant().getEpochSecond(),
-                        new SessionInfo(in.userId(), expires, expires, in.selectedAccountId())));
+                        new SessionInfo(in.userId(), in.sessionExpiresAt().getEpochSecond(), expires, in.selectedAccountId())));
     }
 
     @PostMapping("/v1/sys/session/select_account/{account-id}")
@@ -59,12 +61,42 @@ class AuthController {
     SelectAccountResponse selectAccount(
             @AuthenticationPrincipal Caller caller, @PathVariable("account-id") UUID accountId) {
         var membership = accounts.selectAccount(caller, accountId);
-        long expires = accounts.session(caller)
-                .map(s -> s.expiresAt().getEpochSecond())
-                .orElse(0L);
+        var session = accounts.session(caller);
+        long expires = session.map(s -> s.expiresAt().getEpochSecond()).orElse(0L);
+        long end = session.map(s -> accounts.sessionEnd(s).getEpochSecond()).orElse(0L);
         return new SelectAccountResponse(
-                new SessionInfo(caller.userId(), expires, expires, accountId),
+                new SessionInfo(caller.userId(), end, expires, accountId),
                 membership.role().name());
+    }
+
+    record RefreshResponse(SessionInfo sessionInfo) {}
+
+    @PostMapping("/v1/sys/session/refresh")
+    @PreAuthorize(Roles.USER)
+    @Operation(summary = "Extend the session: the same token works for another token-ttl, up to the session's end (session_expires_at)")
+    RefreshResponse refresh(@AuthenticationPrincipal Caller caller) {
+        var session = accounts.refresh(caller);
+        return new RefreshResponse(new SessionInfo(
+                caller.userId(),
+                accounts.sessionEnd(session).getEpochSecond(),
+                session.expiresAt().getEpochSecond(),
+                session.selectedAccountId()));
+    }
+
+    record AuthDiscoverRequest(String userEmail) {}
+
+    /** Fortanix's AuthMethod: {@code password} present (an empty object) when passwords are accepted. */
+    record AuthMethod(java.util.Map<String, Object> password) {}
+
+    record AuthDiscoverResponse(java.util.List<AuthMethod> authMethods) {}
+
+    @PostMapping("/v1/sys/auth/discover")
+    @Operation(summary = "How a user may log in: OpenCCM has passwords (HTTP Basic on POST /v1/sys/auth) and no single sign-on,"
+            + " for every user and account (acct_id is accepted and changes nothing); answered alike for unknown users")
+    AuthDiscoverResponse discover(
+            @RequestParam(name = "acct_id", required = false) UUID accountId,
+            @RequestBody(required = false) AuthDiscoverRequest request) {
+        return new AuthDiscoverResponse(java.util.List.of(new AuthMethod(java.util.Map.of())));
     }
 
     @PostMapping("/v1/sys/session/terminate")

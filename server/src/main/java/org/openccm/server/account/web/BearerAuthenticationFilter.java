@@ -24,6 +24,8 @@ import org.openccm.server.identity.Caller;
 /**
  * Turns {@code Authorization: Bearer <session token, API key or join token>} into an authenticated {@link Caller}. A present
  * but invalid credential is refused here with 401, so a mistyped key never falls through to anonymous access.
+ * Fortanix CCM's API description names the header {@code Authentication} (its security scheme), so clients generated
+ * from it send the token there, with or without the {@code Bearer} prefix: that is accepted too.
  */
 final class BearerAuthenticationFilter extends OncePerRequestFilter {
     private final List<BearerCredentials> credentials;
@@ -32,15 +34,30 @@ final class BearerAuthenticationFilter extends OncePerRequestFilter {
         this.credentials = List.copyOf(credentials);
     }
 
+    /** Header Fortanix's description declares for its bearer token. */
+    static final String FORTANIX_HEADER = "Authentication";
+
+    private static String bearer(HttpServletRequest request) {
+        String header = request.getHeader(HttpHeaders.AUTHORIZATION);
+        if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return header.substring(7).trim();
+        }
+        String fortanix = request.getHeader(FORTANIX_HEADER);
+        if (fortanix == null || fortanix.isBlank()) {
+            return null;
+        }
+        fortanix = fortanix.trim();
+        return fortanix.regionMatches(true, 0, "Bearer ", 0, 7) ? fortanix.substring(7).trim() : fortanix;
+    }
+
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        String header = request.getHeader(HttpHeaders.AUTHORIZATION);
-        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+        String bearer = bearer(request);
+        if (bearer == null) {
             chain.doFilter(request, response);
             return;
         }
-        String bearer = header.substring(7).trim();
         Optional<Caller> caller = credentials.stream()
                 .map(kind -> kind.authenticate(bearer))
                 .flatMap(Optional::stream)

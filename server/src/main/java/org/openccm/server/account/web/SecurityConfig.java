@@ -36,6 +36,7 @@ class SecurityConfig {
                 .addFilterBefore(new BearerAuthenticationFilter(credentials), AnonymousAuthenticationFilter.class)
                 .authorizeHttpRequests(auth -> auth.requestMatchers(
                                 "/v1/sys/auth",
+                                "/v1/sys/auth/discover",
                                 "/v1/sys/version",
                                 "/v1/openapi.json",
                                 "/v1/openapi.json/**",

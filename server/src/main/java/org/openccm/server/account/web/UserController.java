@@ -42,6 +42,7 @@ class UserController {
             Long createdAt,
             Long lastLoggedInAt,
             List<String> roles,
+            Role role,
             UUID selectedAccountId) {
         static UserResponse of(User u, Role role, UUID account) {
             return new UserResponse(
@@ -51,7 +52,8 @@ class UserController {
                     u.lastName(),
                     u.createdAt().getEpochSecond(),
                     epoch(u.lastLoggedInAt()),
-                    role == null ? List.of() : List.of(role.name()),
+                    role == null ? List.of() : List.of(role.fortanixName()),
+                    role,
                     account);
         }
     }
@@ -83,17 +85,19 @@ class UserController {
     }
 
     /** The same answer whether the e-mail was known or not: nothing about another tenant's user is told. */
-    record MemberRequestedResponse(String userEmail, List<String> roles, UUID accountId) {
+    record MemberRequestedResponse(String userEmail, List<String> roles, Role role, UUID accountId) {
         static MemberRequestedResponse of(AccountService.MemberRequested m) {
-            return new MemberRequestedResponse(m.email(), List.of(m.role().name()), m.accountId());
+            return new MemberRequestedResponse(m.email(), List.of(m.role().fortanixName()), m.role(), m.accountId());
         }
     }
 
     record InviteRequest(String userEmail, Role role, List<Role> roles) {}
 
-    record InvitationResponse(UUID invitationId, UUID accountId, String accountName, List<String> roles, long createdAt, long expiresAt) {
+    record InvitationResponse(
+            UUID invitationId, UUID accountId, String accountName, List<String> roles, Role role, long createdAt, long expiresAt) {
         static InvitationResponse of(InvitationRepository.Invitation i) {
-            return new InvitationResponse(i.id(), i.accountId(), i.accountName(), List.of(i.role().name()), i.createdAt().getEpochSecond(),
+            return new InvitationResponse(i.id(), i.accountId(), i.accountName(), List.of(i.role().fortanixName()), i.role(),
+                    i.createdAt().getEpochSecond(),
                     i.expiresAt().getEpochSecond());
         }
     }

@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.openccm.server.compat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.openccm.server.Api;
+import org.openccm.server.ApiTest;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * What a client written for Fortanix CCM does differently from OpenCCM's own, each answered as Fortanix's description
+ * says: the token in an {@code Authentication} header, JSON bodies without a Content-Type, apps without a type and
+ * with image names, roles and task statuses in Fortanix's spellings, discovery without a token, session refresh.
+ */
+class FortanixClientTest extends ApiTest {
+    private Api.Response fortanix(String method, String path, String token, String body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(api.base() + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            request.header("Authentication", "Bearer " + token);
+        }
+        return Api.send(request);
+    }
+
+    @Test
+    void aFortanixClientLogsInCreatesAnAppAndFollowsItsTask() {
+        api.logInToNewAccount();
+        String token = api.token();
+
+        Api.Response version = fortanix("GET", "/v1/sys/version", null, null);
+        Api.Response discover = fortanix("POST", "/v1/sys/auth/discover", null, "{\"user_email\": \"someone@example.com\"}");
+        Api.Response user = fortanix("GET", "/v1/user", token, null);
+        Api.Response rawToken = Api.send(HttpRequest.newBuilder(URI.create(api.base() + "/v1/user")).header("Authentication", token).GET());
+        Api.Response badToken = fortanix("GET", "/v1/user", token + "x", null);
+        Api.Response app = fortanix("POST", "/v1/apps", token, "{\"name\": \"fortanix-" + UUID.randomUUID()
+                + "\", \"input_image_name\": \"127.0.0.1:9/in\", \"output_image_name\": \"127.0.0.1:9/out\","
+                + " \"allowed_domains\": [\"fortanix.example.com\"]}");
+
+        assertThat(version.status()).isEqualTo(200);
+        assertThat(discover.status()).isEqualTo(200);
+        assertThat(discover.body().at("/auth_methods/0").has("password")).isTrue();
+        assertThat(user.status()).isEqualTo(200);
+        assertThat(user.body().path("roles").get(0).asString()).isEqualTo("MANAGER");
+        assertThat(user.body().path("role").asString()).isEqualTo("ADMIN");
+        assertThat(rawToken.status()).isEqualTo(200);
+        assertThat(badToken.status()).isEqualTo(401);
+        assertThat(app.status()).as(app.raw().body()).isEqualTo(200);
+        assertThat(app.body().path("type").asString()).isEqualTo("ENCLAVE_OS");
+        assertThat(app.body().path("default_build_settings").isObject()).isTrue();
+        assertThat(app.body().path("isvprodid").isInt()).isTrue();
+
+        String task = app.body().path("pending_task_id").asString();
+        JsonNode inProgress = fortanix("GET", "/v1/tasks?status=INPROGRESS", token, null).expect(200).body();
+        JsonNode legacy = fortanix("GET", "/v1/tasks?status=PENDING", token, null).expect(200).body();
+        assertThat(inProgress.path("items").findValuesAsString("task_id")).contains(task);
+        assertThat(legacy.path("items").findValuesAsString("task_id")).contains(task);
+        assertThat(fortanix("GET", "/v1/tasks/" + task, token, null).expect(200).body().at("/status/status").asString())
+                .isEqualTo("INPROGRESS");
+        JsonNode decided = fortanix("PATCH", "/v1/tasks/" + task, token, "{\"status\": \"APPROVED\"}").expect(200).body();
+        assertThat(decided.at("/status/status").asString()).isEqualTo("SUCCESS");
+    }
+
+    @Test
+    void anAccountAnswersWithFortanixsRequiredFieldsAndAMemberMayBeAddedAsAReader() {
+        api.logInToNewAccount();
+        String token = api.token();
+
+        JsonNode account = fortanix("POST", "/v1/accounts", token, "{\"name\": \"fortanix-" + UUID.randomUUID()
+                + "\", \"custom_logo\": \"\", \"node_enrollment\": {\"attestation_enforcement_disabled_insecure\": false}}")
+                .expect(200).body();
+        fortanix("POST", "/v1/sys/session/select_account/" + account.path("acct_id").asString(), token, null).expect(200);
+        Api.Response member = fortanix("POST", "/v1/users", token, "{\"user_email\": \"reader-" + UUID.randomUUID()
+                + "@openccm.test\", \"password\": \"reader-password-1\", \"role\": \"READER\"}");
+
+        assertThat(account.path("component").asString()).isEqualTo("DEFAULT");
+        assertThat(account.at("/node_enrollment/attestation_enforcement_disabled_insecure").asBoolean()).isFalse();
+        assertThat(account.path("roles").get(0).asString()).isEqualTo("MANAGER");
+        assertThat(member.status()).as(member.raw().body()).isEqualTo(201);
+        assertThat(member.body().path("role").asString()).isEqualTo("VIEWER");
+        assertThat(member.body().path("roles").get(0).asString()).isEqualTo("READER");
+    }
+
+    @Test
+    void aRefreshKeepsTheSameTokenWorkingUntilLaterAndATerminatedSessionCannotBeRefreshed() {
+        api.logInToNewAccount();
+        String token = api.token();
+        long before = fortanix("POST", "/v1/sys/session/select_account/" + api.get("/v1/user").body().path("selected_account_id").asString(),
+                token, null).expect(200).body().at("/session_info/session_token_expires_at").asLong();
+
+        JsonNode refreshed = fortanix("POST", "/v1/sys/session/refresh", token, null).expect(200).body().path("session_info");
+
+        assertThat(refreshed.path("session_token_expires_at").asLong()).isGreaterThanOrEqualTo(before);
+        assertThat(refreshed.path("session_expires_at").asLong()).isGreaterThanOrEqualTo(refreshed.path("session_token_expires_at").asLong());
+        fortanix("GET", "/v1/user", token, null).expect(200);
+        fortanix("POST", "/v1/sys/session/terminate", token, null).expect(204);
+        assertThat(fortanix("POST", "/v1/sys/session/refresh", token, null).status()).isEqualTo(401);
+    }
+}
