@@ -31,6 +31,19 @@ public class AccountRepository {
                 .single();
     }
 
+    public void rename(UUID id, String name) {
+        jdbc.sql("UPDATE accounts SET name = ? WHERE id = ?").params(name, id).update();
+    }
+
+    /** Whether another account of the same owner has this name. */
+    public boolean nameTakenByAnother(UUID accountId, String name) {
+        return jdbc.sql("SELECT EXISTS (SELECT 1 FROM accounts o JOIN accounts a ON a.created_by IS NOT DISTINCT FROM o.created_by"
+                        + " WHERE a.id = ? AND o.id <> a.id AND lower(o.name) = lower(?))")
+                .params(accountId, name)
+                .query(Boolean.class)
+                .single();
+    }
+
     public void insert(Account a) {
         insert(a, null);
     }

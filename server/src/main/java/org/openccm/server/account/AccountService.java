@@ -18,6 +18,7 @@ import org.openccm.server.audit.AuditLog;
 import org.openccm.server.error.Conflict;
 import org.openccm.server.error.FieldRules;
 import org.openccm.server.error.InvalidField;
+import org.openccm.server.error.Forbidden;
 import org.openccm.server.error.NotFound;
 import org.openccm.server.error.Unauthenticated;
 import org.springframework.beans.factory.annotation.Value;
@@ -201,6 +202,26 @@ public class AccountService implements BearerCredentials {
         return new Membership(account, Role.ADMIN);
     }
 
+    /** Renames an account the caller is ADMIN of (names stay unique among its owner's accounts). */
+    @Transactional
+    public Membership renameAccount(Caller caller, UUID accountId, String name) {
+        Membership membership = membership(caller, accountId);
+        if (membership.role() != Role.ADMIN) {
+            throw new Forbidden("only an ADMIN of the account renames it");
+        }
+        if (name == null) {
+            return membership;
+        }
+        String trimmed = accountName(name);
+        if (accounts.nameTakenByAnother(accountId, trimmed)) {
+            throw new Conflict("name", "the account's owner has an account named '" + trimmed + "' already");
+        }
+        accounts.rename(accountId, trimmed);
+        audit.append(accountId, caller.actor(), "account.renamed", "account", accountId,
+                Map.of("from", membership.account().name(), "to", trimmed));
+        return membership(caller, accountId);
+    }
+
     public record NewMember(String email, String password, String firstName, String lastName, Role role) {}
 
     /** What adding a member answers, the same whether the e-mail was known or not. */
@@ -262,6 +283,66 @@ public class AccountService implements BearerCredentials {
         audit.append(invitation.accountId(), caller.actor(), accept ? "member.invitation_accepted" : "member.invitation_declined", "user", me.id(),
                 Map.of("email", me.email(), "role", invitation.role()));
         return invitation;
+    }
+
+    /** A member of the caller's account; not found for anyone else (other tenants' users are never told of). */
+    public UserRepository.Member member(Caller caller, UUID userId) {
+        return users.member(caller.account(), userId).orElseThrow(() -> new NotFound("user", userId));
+    }
+
+    /**
+     * Fortanix's UpdateUserRequest: a user changes their own names; an ADMIN changes a member's role. An account
+     * always keeps one ADMIN.
+     */
+    @Transactional
+    public UserRepository.Member updateMember(Caller caller, UUID userId, String firstName, String lastName, Role role) {
+        UserRepository.Member member = member(caller, userId);
+        boolean self = caller.userId().equals(userId);
+        if ((firstName != null || lastName != null)) {
+            if (!self) {
+                throw new Forbidden("only the user themself changes their names");
+            }
+            users.setNames(userId,
+                    firstName == null ? member.user().firstName() : FieldRules.text("first_name", firstName, 100),
+                    lastName == null ? member.user().lastName() : FieldRules.text("last_name", lastName, 100));
+        }
+        if (role != null && role != member.role()) {
+            if (caller.role() != Role.ADMIN) {
+                throw new Forbidden("only an ADMIN changes roles");
+            }
+            List<UUID> admins = users.lockAdmins(caller.account());
+            if (member.role() == Role.ADMIN && admins.size() <= 1) {
+                throw new Conflict("roles", "the account's last ADMIN keeps that role; make another member ADMIN first");
+            }
+            users.setRole(caller.account(), userId, role);
+            audit.append(caller.account(), caller.actor(), "member.role_changed", "user", userId,
+                    Map.of("email", member.user().email(), "from", member.role(), "to", role));
+        }
+        return member(caller, userId);
+    }
+
+    /** Removes a member from the caller's account (an ADMIN, or the member leaving); its last ADMIN stays. */
+    @Transactional
+    public void removeMember(Caller caller, UUID userId) {
+        UserRepository.Member member = member(caller, userId);
+        if (!caller.userId().equals(userId) && caller.role() != Role.ADMIN) {
+            throw new Forbidden("only an ADMIN removes other members");
+        }
+        List<UUID> admins = users.lockAdmins(caller.account());
+        if (member.role() == Role.ADMIN && admins.size() <= 1) {
+            throw new Conflict("user-id", "the account's last ADMIN cannot leave it");
+        }
+        users.removeMember(caller.account(), userId);
+        // Its API keys in this account stop working with the membership (they never outlive their creator's role).
+        audit.append(caller.account(), caller.actor(), "member.removed", "user", userId, Map.of("email", member.user().email()));
+    }
+
+    /** The accounts of a user: only the user themself may ask. */
+    public List<Membership> membershipsOf(Caller caller, UUID userId) {
+        if (!caller.userId().equals(userId)) {
+            throw new NotFound("user", userId);
+        }
+        return accounts.membershipsOf(userId);
     }
 
     public List<UserRepository.Member> members(Caller caller, int limit, int offset) {

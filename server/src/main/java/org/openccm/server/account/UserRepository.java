@@ -72,6 +72,41 @@ public class UserRepository {
                 .update();
     }
 
+    public Optional<Member> member(UUID accountId, UUID userId) {
+        return jdbc.sql("SELECT u.*, m.role FROM users u JOIN account_members m ON m.user_id = u.id"
+                        + " WHERE m.account_id = ? AND u.id = ?")
+                .params(accountId, userId)
+                .query((rs, n) -> new Member(user(rs, n), Role.valueOf(rs.getString("role"))))
+                .optional();
+    }
+
+    /** The account's ADMINs, their rows locked: a change that could leave none is decided on a stable set. */
+    public List<UUID> lockAdmins(UUID accountId) {
+        return jdbc.sql("SELECT user_id FROM account_members WHERE account_id = ? AND role = 'ADMIN' FOR UPDATE")
+                .param(accountId)
+                .query(UUID.class)
+                .list();
+    }
+
+    public void setRole(UUID accountId, UUID userId, Role role) {
+        jdbc.sql("UPDATE account_members SET role = ? WHERE account_id = ? AND user_id = ?")
+                .params(role.name(), accountId, userId)
+                .update();
+    }
+
+    public boolean removeMember(UUID accountId, UUID userId) {
+        return jdbc.sql("DELETE FROM account_members WHERE account_id = ? AND user_id = ?")
+                        .params(accountId, userId)
+                        .update()
+                == 1;
+    }
+
+    public void setNames(UUID userId, String firstName, String lastName) {
+        jdbc.sql("UPDATE users SET first_name = ?, last_name = ? WHERE id = ?")
+                .params(firstName, lastName, userId)
+                .update();
+    }
+
     public List<Member> members(UUID accountId, int limit, int offset) {
         return jdbc.sql("SELECT u.*, m.role FROM users u JOIN account_members m ON m.user_id = u.id"
                         + " WHERE m.account_id = ? ORDER BY lower(u.email) LIMIT ? OFFSET ?")

@@ -17,6 +17,7 @@ import org.openccm.server.approval.Vote.Decision;
 import org.openccm.server.identity.Actor;
 import org.openccm.server.audit.AuditLog;
 import org.openccm.server.error.Conflict;
+import org.openccm.server.error.EnumNames;
 import org.openccm.server.error.FieldRules;
 import org.openccm.server.error.Forbidden;
 import org.openccm.server.error.NotFound;
@@ -150,6 +151,34 @@ public class TaskService {
             task = resolve(task, TaskStatus.APPROVED, caller.actor(), now, approvals);
         }
         return new TaskView(task, after);
+    }
+
+    /**
+     * Fortanix's DELETE of a task: the request is withdrawn, which decides it as DENIED (the image is rejected, the
+     * domain name not approved) and keeps it on record with who withdrew it. Only the requester or an ADMIN may; a
+     * decided task cannot be withdrawn.
+     */
+    @Transactional
+    public TaskView withdraw(Caller caller, UUID taskId) {
+        UUID account = caller.account();
+        Task task = tasks.lock(account, taskId).orElseThrow(() -> new NotFound("task", taskId));
+        if (task.status() != TaskStatus.PENDING) {
+            throw new Conflict("task-id", "task " + taskId + " is decided already (" + EnumNames.jsonName(task.status())
+                    + "); a decided task stays on record");
+        }
+        if (!caller.userId().equals(task.requesterUserId()) && caller.role() != org.openccm.server.identity.Role.ADMIN) {
+            throw new Forbidden("only the task's requester or an ADMIN may withdraw it");
+        }
+        Instant now = clock.instant();
+        audit.append(account, caller.actor(), "task.withdrawn", "task", task.id(), Map.of("subject_sha256", task.subjectSha256()));
+        List<Vote> votes = tasks.votes(task.id());
+        long approvals = votes.stream().filter(v -> v.decision() == Decision.APPROVED).count();
+        return new TaskView(resolve(task, TaskStatus.DENIED, caller.actor(), now, approvals), votes);
+    }
+
+    /** The task with this id, in any account: for Fortanix's token-less status endpoint. */
+    public Optional<Task> byId(UUID taskId) {
+        return tasks.findById(taskId);
     }
 
     /** Cancels the pending tasks about an object that is being deleted; they stay on record. */

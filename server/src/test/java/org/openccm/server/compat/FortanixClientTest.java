@@ -99,4 +99,59 @@ class FortanixClientTest extends ApiTest {
         fortanix("POST", "/v1/sys/session/terminate", token, null).expect(204);
         assertThat(fortanix("POST", "/v1/sys/session/refresh", token, null).status()).isEqualTo(401);
     }
+
+    @Test
+    void aWithdrawnTaskIsDeniedAndOnRecordAndItsStatusIsReadableByIdAlone() {
+        api.logInToNewAccount();
+        String token = api.token();
+        JsonNode app = api.post("/v1/apps", org.openccm.server.Fixtures.app("TDX")).expect(200).body();
+        String task = app.path("pending_task_id").asString();
+
+        JsonNode before = fortanix("GET", "/v1/tasks/status/" + task, null, null).expect(200).body();
+        Api.Response withdrawn = fortanix("DELETE", "/v1/tasks/" + task, token, null);
+        Api.Response again = fortanix("DELETE", "/v1/tasks/" + task, token, null);
+        JsonNode after = fortanix("GET", "/v1/tasks/status/" + task, null, null).expect(200).body();
+
+        assertThat(before.at("/task_status/status").asString()).isEqualTo("INPROGRESS");
+        assertThat(before.has("subject")).as("nothing but the status is told without a token").isFalse();
+        assertThat(withdrawn.status()).isEqualTo(204);
+        assertThat(again.status()).isEqualTo(409);
+        assertThat(after.at("/task_status/status").asString()).isEqualTo("DENIED");
+        assertThat(api.get("/v1/tasks/" + task).expect(200).body().at("/status/status").asString()).isEqualTo("DENIED");
+        assertThat(fortanix("GET", "/v1/tasks/status/" + UUID.randomUUID(), null, null).status()).isEqualTo(404);
+    }
+
+    @Test
+    void membersAreReadChangedAndRemovedAndAnAccountKeepsItsLastAdmin() {
+        UUID account = api.logInToNewAccount();
+        String token = api.token();
+        Api member = api.newMember("VIEWER");
+        UUID memberId = member.userId();
+        UUID me = api.userId();
+
+        JsonNode read = fortanix("GET", "/v1/users/" + memberId, token, null).expect(200).body();
+        JsonNode promoted = fortanix("PATCH", "/v1/users/" + memberId, token, "{\"roles\": [\"WRITER\"]}").expect(200).body();
+        Api.Response notMyName = fortanix("PATCH", "/v1/users/" + memberId, token, "{\"first_name\": \"Eve\"}");
+        JsonNode renamedMe = fortanix("PATCH", "/v1/users/" + me, token, "{\"first_name\": \"Ada\"}").expect(200).body();
+        Api.Response lastAdminLeaves = fortanix("DELETE", "/v1/users/" + me + "/accounts", token, null);
+        Api.Response lastAdminDemoted = fortanix("PATCH", "/v1/users/" + me, token, "{\"roles\": [\"READER\"]}");
+        JsonNode mine = fortanix("GET", "/v1/users/" + me + "/accounts", token, null).expect(200).body();
+        Api.Response others = fortanix("GET", "/v1/users/" + memberId + "/accounts", token, null);
+        JsonNode renamed = fortanix("PATCH", "/v1/accounts/" + account, token, "{\"name\": \"renamed-" + account + "\", \"custom_logo\": \"x\"}")
+                .expect(200).body();
+        Api.Response removed = fortanix("DELETE", "/v1/users/" + memberId + "/accounts", token, null);
+
+        assertThat(read.path("roles").get(0).asString()).isEqualTo("READER");
+        assertThat(promoted.path("role").asString()).isEqualTo("EDITOR");
+        assertThat(notMyName.status()).isEqualTo(403);
+        assertThat(renamedMe.path("first_name").asString()).isEqualTo("Ada");
+        assertThat(lastAdminLeaves.status()).isEqualTo(409);
+        assertThat(lastAdminDemoted.status()).isEqualTo(409);
+        assertThat(mine.path(account.toString()).path("roles").get(0).asString()).isEqualTo("MANAGER");
+        assertThat(others.status()).isEqualTo(404);
+        assertThat(renamed.path("name").asString()).isEqualTo("renamed-" + account);
+        assertThat(removed.status()).isEqualTo(204);
+        assertThat(fortanix("GET", "/v1/users/" + memberId, token, null).status()).isEqualTo(404);
+        assertThat(member.get("/v1/apps").status()).as("a removed member's session has no role in the account").isEqualTo(403);
+    }
 }

@@ -13,6 +13,7 @@ import org.openccm.server.account.Roles;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -80,6 +81,32 @@ class AccountController {
     @Operation(summary = "Create an account; the caller becomes its ADMIN")
     AccountResponse create(@AuthenticationPrincipal Caller caller, @RequestBody AccountRequest request) {
         return AccountResponse.of(accounts.createAccount(caller, request.name()));
+    }
+
+    /**
+     * Fortanix's AccountUpdateRequest: {@code name} renames the account; the rest (logo, single sign-on
+     * configurations, group ids, status, Azure CVM PCR priority) is accepted and changes nothing in OpenCCM.
+     */
+    record AccountUpdateRequest(
+            String name,
+            String customLogo,
+            List<Object> addAuthConfigs,
+            java.util.Map<String, Object> modAuthConfigs,
+            List<String> delAuthConfigs,
+            Boolean enabled,
+            String defaultGroupId,
+            String marketplaceGroupId,
+            String accountStatus,
+            Object azureCvmPcrPriority) {}
+
+    @PatchMapping("/v1/accounts/{account-id}")
+    @PreAuthorize(Roles.USER)
+    @Operation(summary = "Rename an account (its ADMIN); Fortanix's other account settings are accepted and ignored")
+    AccountResponse update(
+            @AuthenticationPrincipal Caller caller,
+            @PathVariable("account-id") UUID accountId,
+            @RequestBody AccountUpdateRequest request) {
+        return AccountResponse.of(accounts.renameAccount(caller, accountId, request.name()));
     }
 
     @GetMapping("/v1/accounts/{account-id}")

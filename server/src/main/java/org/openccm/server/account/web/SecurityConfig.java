@@ -37,6 +37,7 @@ class SecurityConfig {
                 .authorizeHttpRequests(auth -> auth.requestMatchers(
                                 "/v1/sys/auth",
                                 "/v1/sys/auth/discover",
+                                "/v1/tasks/status/*",
                                 "/v1/sys/version",
                                 "/v1/openapi.json",
                                 "/v1/openapi.json/**",

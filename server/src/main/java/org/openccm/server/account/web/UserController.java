@@ -18,6 +18,9 @@ import org.springframework.http.HttpStatus;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -58,7 +61,23 @@ class UserController {
         }
     }
 
-    record AddMemberRequest(String userEmail, String password, String firstName, String lastName, Role role) {}
+    /**
+     * OpenCCM's add-member request, which also takes Fortanix's SignupRequest / InviteUserRequest spellings:
+     * {@code user_password} for {@code password}, {@code roles} (one) for {@code role}; {@code recaptcha_response} is
+     * ignored (no self-signup: an ADMIN adds members).
+     */
+    record AddMemberRequest(
+            String userEmail,
+            @com.fasterxml.jackson.annotation.JsonAlias("user_password") String password,
+            String firstName,
+            String lastName,
+            Role role,
+            List<Role> roles,
+            String recaptchaResponse) {
+        Role oneRole() {
+            return role != null ? role : roles == null || roles.isEmpty() ? null : roles.getFirst();
+        }
+    }
 
     record UserListResponse(SearchMetadata metadata, List<UserResponse> items) {}
 
@@ -84,6 +103,58 @@ class UserController {
         return new UserListResponse(page.metadata(total, total), items);
     }
 
+    @GetMapping("/v1/users/{user-id}")
+    @PreAuthorize(Roles.READ)
+    @Operation(summary = "A member of the selected account")
+    UserResponse member(@AuthenticationPrincipal Caller caller, @PathVariable("user-id") UUID userId) {
+        var m = accounts.member(caller, userId);
+        return UserResponse.of(m.user(), m.role(), caller.accountId());
+    }
+
+    /**
+     * Fortanix's UpdateUserRequest. {@code roles}: the first is the member's new role (an ADMIN's change);
+     * {@code first_name}/{@code last_name}: the user's own. Changing e-mail or account status is not offered.
+     */
+    record UpdateUserRequest(String firstName, String lastName, List<Role> roles, String userAccountStatus, String userEmail) {}
+
+    @PatchMapping("/v1/users/{user-id}")
+    @PreAuthorize(Roles.READ)
+    @Operation(summary = "Change a member's role (ADMIN) or one's own names; user_email and user_account_status are refused")
+    UserResponse update(
+            @AuthenticationPrincipal Caller caller, @PathVariable("user-id") UUID userId, @RequestBody UpdateUserRequest request) {
+        org.openccm.server.error.FieldRules.absent("user_email", request.userEmail(), "an e-mail address is not changed through the API");
+        org.openccm.server.error.FieldRules.absent(
+                "user_account_status", request.userAccountStatus(), "remove the member (DELETE /v1/users/{user-id}/accounts) instead");
+        if (request.roles() != null && (request.roles().size() != 1 || request.roles().getFirst() == null)) {
+            throw new org.openccm.server.error.InvalidField("roles", "exactly one role: a member has one role per account");
+        }
+        Role role = request.roles() == null ? null : request.roles().getFirst();
+        var m = accounts.updateMember(caller, userId, request.firstName(), request.lastName(), role);
+        return UserResponse.of(m.user(), m.role(), caller.accountId());
+    }
+
+    @DeleteMapping("/v1/users/{user-id}/accounts")
+    @PreAuthorize(Roles.READ)
+    @Operation(summary = "Remove a member from the selected account (an ADMIN, or the member leaving); the last ADMIN stays")
+    ResponseEntity<Void> removeFromAccount(@AuthenticationPrincipal Caller caller, @PathVariable("user-id") UUID userId) {
+        accounts.removeMember(caller, userId);
+        return ResponseEntity.noContent().build();
+    }
+
+    /** Fortanix's UserAccountInfo. */
+    record UserAccountInfo(List<String> roles, Role role, String status) {}
+
+    @GetMapping("/v1/users/{user-id}/accounts")
+    @PreAuthorize(Roles.USER)
+    @Operation(summary = "The logged-in user's accounts, by account id, with the role in each (only for oneself)")
+    java.util.Map<UUID, UserAccountInfo> accountsOf(@AuthenticationPrincipal Caller caller, @PathVariable("user-id") UUID userId) {
+        java.util.Map<UUID, UserAccountInfo> out = new java.util.LinkedHashMap<>();
+        for (var m : accounts.membershipsOf(caller, userId)) {
+            out.put(m.account().id(), new UserAccountInfo(List.of(m.role().fortanixName()), m.role(), "ACTIVE"));
+        }
+        return out;
+    }
+
     /** The same answer whether the e-mail was known or not: nothing about another tenant's user is told. */
     record MemberRequestedResponse(String userEmail, List<String> roles, Role role, UUID accountId) {
         static MemberRequestedResponse of(AccountService.MemberRequested m) {
@@ -91,7 +162,7 @@ class UserController {
         }
     }
 
-    record InviteRequest(String userEmail, Role role, List<Role> roles) {}
+    record InviteRequest(String userEmail, Role role, List<Role> roles, String firstName, String lastName) {}
 
     record InvitationResponse(
             UUID invitationId, UUID accountId, String accountName, List<String> roles, Role role, long createdAt, long expiresAt) {
@@ -111,7 +182,7 @@ class UserController {
             + " user (or an e-mail without a password) is invited and must accept. The answer is the same either way.")
     MemberRequestedResponse add(@AuthenticationPrincipal Caller caller, @RequestBody AddMemberRequest request) {
         return MemberRequestedResponse.of(accounts.addMember(caller,
-                new AccountService.NewMember(request.userEmail(), request.password(), request.firstName(), request.lastName(), request.role())));
+                new AccountService.NewMember(request.userEmail(), request.password(), request.firstName(), request.lastName(), request.oneRole())));
     }
 
     @PostMapping("/v1/users/invite")

@@ -20,6 +20,8 @@ import org.openccm.server.web.SearchMetadata;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -114,6 +116,29 @@ class TaskController {
     @PreAuthorize(Roles.READ)
     TaskResponse get(@AuthenticationPrincipal Caller caller, @PathVariable("task-id") UUID id) {
         return TaskResponse.of(tasks.get(caller.account(), id));
+    }
+
+    @DeleteMapping("/v1/tasks/{task-id}")
+    @PreAuthorize(Roles.WRITE)
+    @Operation(summary = "Withdraw a pending task (its requester or an ADMIN): it is decided as DENIED and stays on record")
+    ResponseEntity<Void> withdraw(@AuthenticationPrincipal Caller caller, @PathVariable("task-id") UUID id) {
+        tasks.withdraw(caller, id);
+        return ResponseEntity.noContent().build();
+    }
+
+    /** Fortanix's TaskResult: the status of one task, for a client that knows only its id. */
+    record TaskResult(UUID taskId, TaskType taskType, TaskStatusInfo taskStatus, UUID buildId) {}
+
+    @GetMapping("/v1/tasks/status/{task-id}")
+    @Operation(summary = "A task's type and status by its id alone, without a token as in Fortanix CCM (the id is"
+            + " unguessable; nothing else about the task or its account is told)")
+    TaskResult status(@PathVariable("task-id") UUID id) {
+        Task t = tasks.byId(id).orElseThrow(() -> new org.openccm.server.error.NotFound("task", id));
+        return new TaskResult(
+                t.id(),
+                t.type(),
+                new TaskStatusInfo(t.status(), t.createdAt().getEpochSecond(), t.statusUpdatedAt().getEpochSecond()),
+                t.type() == TaskType.BUILD_WHITELIST ? t.entityId() : null);
     }
 
     @PatchMapping("/v1/tasks/{task-id}")
