@@ -27,6 +27,17 @@ public class AppRepository {
         this.json = json;
     }
 
+    public record LabelCount(String key, String value, int count) {}
+
+    /** Each label (key and value) used by the account's apps, with how many apps carry it. */
+    public List<LabelCount> labelCounts(UUID accountId) {
+        return jdbc.sql("SELECT l.key, l.value, count(*) AS n FROM apps a, jsonb_each_text(a.labels) l"
+                        + " WHERE a.account_id = ? GROUP BY l.key, l.value ORDER BY l.key, l.value")
+                .param(accountId)
+                .query((rs, n) -> new LabelCount(rs.getString("key"), rs.getString("value"), rs.getInt("n")))
+                .list();
+    }
+
     public record Search(String name, String allSearch, int limit, int offset) {}
 
     public Optional<App> find(UUID accountId, UUID id) {

@@ -100,6 +100,10 @@ public class AppService {
         return apps.search(accountId, search);
     }
 
+    public List<AppRepository.LabelCount> labelCounts(UUID accountId) {
+        return apps.labelCounts(accountId);
+    }
+
     public int count(UUID accountId, AppRepository.Search search) {
         return apps.count(accountId, search);
     }

@@ -69,6 +69,20 @@ class NodeRepository {
                 .list();
     }
 
+    List<Node> ofBuild(UUID accountId, UUID buildId, int limit, int offset) {
+        return jdbc.sql("SELECT * FROM nodes WHERE account_id = ? AND build_id = ? ORDER BY attested_at DESC, id LIMIT ? OFFSET ?")
+                .params(accountId, buildId, limit, offset)
+                .query(this::node)
+                .list();
+    }
+
+    int countOfBuild(UUID accountId, UUID buildId) {
+        return jdbc.sql("SELECT count(*) FROM nodes WHERE account_id = ? AND build_id = ?")
+                .params(accountId, buildId)
+                .query(Integer.class)
+                .single();
+    }
+
     int count(UUID accountId, String name) {
         return jdbc.sql("SELECT count(*) FROM nodes WHERE account_id = ? AND (?::text IS NULL OR lower(name) = lower(?))")
                 .params(accountId, name, name)

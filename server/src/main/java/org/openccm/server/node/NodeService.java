@@ -71,6 +71,15 @@ public class NodeService {
         return nodes.list(accountId, name, limit, offset);
     }
 
+    /** The nodes whose last attestation matched this image (Fortanix's deployments of a build). */
+    public List<Node> ofBuild(UUID accountId, UUID buildId, int limit, int offset) {
+        return nodes.ofBuild(accountId, buildId, limit, offset);
+    }
+
+    public int countOfBuild(UUID accountId, UUID buildId) {
+        return nodes.countOfBuild(accountId, buildId);
+    }
+
     public int count(UUID accountId, String name) {
         return nodes.count(accountId, name);
     }

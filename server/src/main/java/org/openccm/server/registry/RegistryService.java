@@ -83,6 +83,22 @@ public class RegistryService {
             if (!kind.equals("replace") && !kind.equals("add") && !kind.equals("remove")) {
                 throw new InvalidField(at + ".op", "one of replace, add, remove");
             }
+            // Fortanix's description types a patch value as an object: its clients replace the whole credential,
+            // {"default": {"username", "password"}}, at /credential (or its inner object at /credential/default).
+            if ((path.equals("/credential") || path.equals("/credential/default")) && !kind.equals("remove")) {
+                Object inner = path.equals("/credential") && value instanceof Map<?, ?> m ? m.get("default") : value;
+                if (!(inner instanceof Map<?, ?> auth) || !(auth.get("username") instanceof String user)
+                        || !(auth.get("password") instanceof String secret)) {
+                    throw new InvalidField(at + ".value", path.equals("/credential")
+                            ? "{\"default\": {\"username\": ..., \"password\": ...}} is required"
+                            : "{\"username\": ..., \"password\": ...} is required");
+                }
+                username = FieldRules.required(at + ".value.username", FieldRules.text(at + ".value.username", user, 256));
+                password = secret;
+                passwordChanged = true;
+                changed.add(path);
+                continue;
+            }
             String text = kind.equals("remove") ? null : value instanceof String s ? s : null;
             if (!kind.equals("remove") && text == null) {
                 throw new InvalidField(at + ".value", "a string is required");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
 import java.net.http.HttpRequest;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.openccm.server.Api;
@@ -153,5 +154,34 @@ class FortanixClientTest extends ApiTest {
         assertThat(removed.status()).isEqualTo(204);
         assertThat(fortanix("GET", "/v1/users/" + memberId, token, null).status()).isEqualTo(404);
         assertThat(member.get("/v1/apps").status()).as("a removed member's session has no role in the account").isEqualTo(403);
+    }
+
+    @Test
+    void labelsAreCountedAndARegistryCredentialIsReplacedWhole() {
+        api.logInToNewAccount();
+        String token = api.token();
+        for (String tier : List.of("gold", "gold", "silver")) {
+            var app = org.openccm.server.Fixtures.app("TDX");
+            app.putObject("labels").put("tier", tier);
+            api.post("/v1/apps", app).expect(200);
+        }
+        String registry = api.post("/v1/registry", Api.JSON.readTree(
+                        "{\"url\": \"registry.example.com\", \"credential\": {\"default\": {\"username\": \"a\", \"password\": \"b\"}}}"))
+                .expect(200).text("registry_id");
+
+        JsonNode labels = fortanix("GET", "/v1/apps/unique_labels/count", token, null).expect(200).body();
+        JsonNode patched = fortanix("PATCH", "/v1/registry/" + registry, token,
+                "[{\"op\": \"replace\", \"path\": \"/credential\", \"value\": {\"default\": {\"username\": \"robot\", \"password\": \"s3cret\"}}}]")
+                .expect(200).body();
+        Api.Response incomplete = fortanix("PATCH", "/v1/registry/" + registry, token,
+                "[{\"op\": \"replace\", \"path\": \"/credential\", \"value\": {\"default\": {\"username\": \"robot\"}}}]");
+
+        assertThat(labels.path("items").toString())
+                .contains("{\"key\":\"tier\",\"value\":\"gold\",\"count\":2}")
+                .contains("{\"key\":\"tier\",\"value\":\"silver\",\"count\":1}");
+        assertThat(patched.path("username").asString()).isEqualTo("robot");
+        assertThat(patched.toString()).doesNotContain("s3cret");
+        assertThat(incomplete.status()).isEqualTo(400);
+        assertThat(incomplete.body().path("field").asString()).isEqualTo("[0].value");
     }
 }

@@ -56,6 +56,18 @@ class NodeApiTest extends ApiTest {
         assertThat(api.get("/v1/nodes/" + first.path("node_id").asString() + "/certificate").expect(200).text("certificate_id"))
                 .isEqualTo(second.path("certificate_id").asString());
         assertThat(api.get("/v1/nodes/" + first.path("node_id").asString() + "/certificates").expect(200).body()).hasSize(2);
+        String nodeId = first.path("node_id").asString();
+        JsonNode details = api.get("/v1/nodes/" + nodeId + "/certificate-details").expect(200).body();
+        assertThat(details.path("subject_name").asString()).contains("node.example.com");
+        assertThat(details.path("valid_until").asLong()).isGreaterThan(details.path("valid_from").asLong());
+        String app = node.at("/apps/0/app_id").asString();
+        assertThat(api.get("/v1/apps/" + app + "/node/" + nodeId + "/certificate").expect(200).text("certificate_id"))
+                .isEqualTo(second.path("certificate_id").asString());
+        api.get("/v1/apps/" + java.util.UUID.randomUUID() + "/node/" + nodeId + "/certificate").expect(404);
+        assertThat(api.get("/v1/apps/" + app + "/node/" + nodeId + "/certificate-details").expect(200).text("issuer_name")).isNotBlank();
+        JsonNode deployments = api.get("/v1/builds/deployments/" + build).expect(200).body();
+        assertThat(deployments.at("/items/0/node_id").asString()).isEqualTo(nodeId);
+        assertThat(deployments.at("/metadata/total_count").asInt()).isEqualTo(1);
         attest(null).expect(200);
         assertThat(api.get("/v1/nodes?name=web-1").expect(200).body().path("items")).hasSize(1);
         assertThat(api.get("/v1/nodes").expect(200).body().path("items")).as("a node named after its key").hasSize(2);

@@ -165,6 +165,15 @@ class AppController {
                 apps.search(account, search).stream().map(a -> AppResponse.of(apps.view(a))).toList());
     }
 
+    record LabelsCount(List<org.openccm.server.app.AppRepository.LabelCount> items) {}
+
+    @GetMapping("/v1/apps/unique_labels/count")
+    @PreAuthorize(Roles.READ)
+    @Operation(summary = "Each label (key and value) of the selected account's apps, with how many apps carry it")
+    LabelsCount labelCounts(@AuthenticationPrincipal Caller caller) {
+        return new LabelsCount(apps.labelCounts(caller.account()));
+    }
+
     @GetMapping("/v1/apps/{app-id}")
     @PreAuthorize(Roles.READ)
     AppResponse get(@AuthenticationPrincipal Caller caller, @PathVariable("app-id") UUID id) {

@@ -32,10 +32,12 @@ import org.springframework.web.bind.annotation.RestController;
 class NodeController {
     private final NodeService nodes;
     private final CertificateService certificates;
+    private final org.openccm.server.build.BuildService builds;
 
-    NodeController(NodeService nodes, CertificateService certificates) {
+    NodeController(NodeService nodes, CertificateService certificates, org.openccm.server.build.BuildService builds) {
         this.nodes = nodes;
         this.certificates = certificates;
+        this.builds = builds;
     }
 
     record NodeStatus(String status, long createdAt, long statusUpdatedAt, long lastSeenAt) {}
@@ -124,6 +126,81 @@ class NodeController {
         UUID account = caller.account();
         nodes.get(account, id);
         return certificates.forNode(account, id).stream().map(CertificateInfo::of).toList();
+    }
+
+    /**
+     * Fortanix's CertificateDetails of an issued certificate. {@code cpusvn} and {@code ias_quote_status} belong to
+     * SGX EPID attestation through Intel's IAS, which OpenCCM does not use: they are empty.
+     */
+    record CertificateDetails(String subjectName, String issuerName, long validFrom, long validUntil, String cpusvn, String iasQuoteStatus) {
+        static CertificateDetails of(IssuedCertificate c) {
+            try {
+                var x509 = (java.security.cert.X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
+                        .generateCertificate(new java.io.ByteArrayInputStream(c.certificatePem().getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+                return new CertificateDetails(
+                        x509.getSubjectX500Principal().getName(),
+                        x509.getIssuerX500Principal().getName(),
+                        x509.getNotBefore().toInstant().getEpochSecond(),
+                        x509.getNotAfter().toInstant().getEpochSecond(),
+                        "",
+                        "");
+            } catch (java.security.cert.CertificateException e) {
+                throw new IllegalStateException("a certificate OpenCCM issued does not parse: " + c.id(), e);
+            }
+        }
+    }
+
+    private IssuedCertificate latest(UUID account, UUID nodeId, UUID appId) {
+        nodes.get(account, nodeId);
+        return certificates.forNode(account, nodeId).stream()
+                .filter(c -> appId == null || appId.equals(c.appId()))
+                .findFirst()
+                .orElseThrow(() -> new NotFound("certificate of node", nodeId));
+    }
+
+    record DeploymentList(SearchMetadata metadata, List<AppNodeInfo> items) {}
+
+    @GetMapping("/v1/builds/deployments/{build-id}")
+    @PreAuthorize(Roles.READ)
+    @Operation(summary = "The nodes running an image (their last attestation matched it), with their latest certificates")
+    DeploymentList deployments(
+            @AuthenticationPrincipal Caller caller,
+            @PathVariable("build-id") UUID buildId,
+            @RequestParam(required = false) Integer limit,
+            @RequestParam(required = false) Integer offset) {
+        UUID account = caller.account();
+        builds.get(account, buildId);
+        Page page = Page.of(limit, offset);
+        int total = nodes.countOfBuild(account, buildId);
+        List<AppNodeInfo> items = nodes.ofBuild(account, buildId, page.limit(), page.offset()).stream()
+                .flatMap(n -> certificates.forNode(account, n.id()).stream().findFirst()
+                        .map(c -> new AppNodeInfo(n.id(), n.name(), n.appId(), n.buildId(), n.createdAt().getEpochSecond(), CertificateInfo.of(c)))
+                        .stream())
+                .toList();
+        return new DeploymentList(page.metadata(total, total), items);
+    }
+
+    @GetMapping("/v1/nodes/{node-id}/certificate-details")
+    @PreAuthorize(Roles.READ)
+    @Operation(summary = "Subject, issuer and validity of the certificate most recently issued to the node")
+    CertificateDetails certificateDetails(@AuthenticationPrincipal Caller caller, @PathVariable("node-id") UUID id) {
+        return CertificateDetails.of(latest(caller.account(), id, null));
+    }
+
+    @GetMapping("/v1/apps/{app-id}/node/{node-id}/certificate")
+    @PreAuthorize(Roles.READ)
+    @Operation(summary = "The certificate most recently issued to the node for this app")
+    CertificateInfo appNodeCertificate(
+            @AuthenticationPrincipal Caller caller, @PathVariable("app-id") UUID appId, @PathVariable("node-id") UUID id) {
+        return CertificateInfo.of(latest(caller.account(), id, appId));
+    }
+
+    @GetMapping("/v1/apps/{app-id}/node/{node-id}/certificate-details")
+    @PreAuthorize(Roles.READ)
+    @Operation(summary = "Subject, issuer and validity of the certificate most recently issued to the node for this app")
+    CertificateDetails appNodeCertificateDetails(
+            @AuthenticationPrincipal Caller caller, @PathVariable("app-id") UUID appId, @PathVariable("node-id") UUID id) {
+        return CertificateDetails.of(latest(caller.account(), id, appId));
     }
 
     private NodeResponse response(Node n) {
