@@ -184,4 +184,26 @@ class FortanixClientTest extends ApiTest {
         assertThat(incomplete.status()).isEqualTo(400);
         assertThat(incomplete.body().path("field").asString()).isEqualTo("[0].value");
     }
+
+    @Test
+    void imageAttributesComeInEitherShapeAndAMapHoldsOneEntry() {
+        api.logInToNewAccount();
+        String token = api.token();
+        UUID app = org.openccm.server.Fixtures.approvedNitroApp(api, "shapes.example.com");
+        String nitro = "{\"hash_algorithm\": \"Sha384\", \"pcr0\": \"" + org.openccm.server.Fixtures.hex(48, 81) + "\", \"pcr1\": \""
+                + org.openccm.server.Fixtures.hex(48, 82) + "\", \"pcr2\": \"" + org.openccm.server.Fixtures.hex(48, 83) + "\"}";
+
+        Api.Response mapShape = fortanix("POST", "/v1/builds", token,
+                "{\"app_id\": \"" + app + "\", \"attributes\": {\"default\": {\"nitro_enclave\": " + nitro + "}}}");
+        Api.Response twoEntries = fortanix("POST", "/v1/builds", token, "{\"app_id\": \"" + app + "\", \"attributes\": {\"a\": {\"nitro_enclave\": "
+                + nitro + "}, \"b\": {\"nitro_enclave\": " + nitro + "}}}");
+        Api.Response unknownInside = fortanix("POST", "/v1/builds", token,
+                "{\"app_id\": \"" + app + "\", \"attributes\": {\"default\": {\"nitro_enclave\": " + nitro + ", \"owner\": 1}}}");
+
+        assertThat(mapShape.status()).as(mapShape.raw().body()).isEqualTo(200);
+        assertThat(mapShape.body().at("/attributes/nitro_enclave/pcr0").asString()).isEqualTo(org.openccm.server.Fixtures.hex(48, 81));
+        assertThat(twoEntries.status()).isEqualTo(400);
+        assertThat(twoEntries.body().path("field").asString()).isEqualTo("attributes");
+        assertThat(unknownInside.status()).isEqualTo(400);
+    }
 }

@@ -119,6 +119,17 @@ class ZoneController {
         return JoinTokenResponse.of(issued.token(), issued.secret());
     }
 
+    /** Fortanix's ZoneJoinToken. */
+    record ZoneJoinToken(String token) {}
+
+    @GetMapping("/v1/zones/{zone-id}/token")
+    @PreAuthorize(Roles.ADMIN)
+    @Operation(summary = "Fortanix's way to get a zone's join token: each call makes a new one with the default lifetime"
+            + " (secrets are kept hashed, so an earlier one cannot be shown again; list and revoke them under /tokens)")
+    ZoneJoinToken joinToken(@AuthenticationPrincipal Caller caller, @PathVariable("zone-id") UUID zoneId) {
+        return new ZoneJoinToken(zones.createToken(caller, zoneId, "join token (GET /v1/zones/{zone-id}/token)", null).secret());
+    }
+
     @GetMapping("/v1/zones/{zone-id}/tokens")
     @PreAuthorize(Roles.ADMIN)
     @Operation(summary = "List the zone's join tokens (never their secrets)")
