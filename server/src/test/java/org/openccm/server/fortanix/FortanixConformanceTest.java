@@ -196,7 +196,9 @@ class FortanixConformanceTest extends ApiTest {
         });
         if (!ids.containsKey("app_id")) {
             setUp(() -> {
-                JsonNode created = nativeApi().post("/v1/apps", Fixtures.app("ENCLAVE_OS")).expect(200).body();
+                ObjectNode same = Fixtures.app("ENCLAVE_OS").put("input_image_name", app.path("input_image_name").asString())
+                        .put("output_image_name", app.path("output_image_name").asString());
+                JsonNode created = nativeApi().post("/v1/apps", same).expect(200).body();
                 ids.put("app_id", text(created, "app_id"));
                 remember("task_id", created, "pending_task_id");
             });
@@ -268,7 +270,12 @@ class FortanixConformanceTest extends ApiTest {
         step("createRegistry", () -> remember("registry_id", call("createRegistry", Map.of(), registry), "registry_id"));
         step("getAllRegistries", () -> call("getAllRegistries"));
         step("getRegistry", () -> call("getRegistry"));
-        step("updateRegistry", () -> call("updateRegistry"));
+        // The update is a JSON patch; rotating the saved credential is its typical use (and value is an object).
+        ObjectNode rotated = Api.object();
+        rotated.putObject("default").put("username", "robot").put("password", "conformance-registry-rotated");
+        tools.jackson.databind.node.ArrayNode update = Api.JSON.createArrayNode();
+        update.addObject().put("op", "replace").put("path", "/credential").set("value", rotated);
+        step("updateRegistry", () -> call("updateRegistry", Map.of(), update));
         step("getRegistryForApp", () -> call("getRegistryForApp"));
         step("getRegistryForImage", () -> call("getRegistryForImage", Map.of("image_name", host + "/team/app:1"), null));
     }
@@ -336,6 +343,14 @@ class FortanixConformanceTest extends ApiTest {
         step("deleteBuild", () -> call("deleteBuild"));
         step("deleteRegistry", () -> call("deleteRegistry"));
         step("deactivateNode", () -> call("deactivateNode"));
+        // An app goes once its images have: the conversion steps left some, which a user would delete first.
+        setUp(() -> {
+            for (JsonNode image : nativeApi().get("/v1/builds").expect(200).body().path("items")) {
+                if (image.path("app_id").asString().equals(ids.get("app_id"))) {
+                    nativeApi().delete("/v1/builds/" + image.path("build_id").asString());
+                }
+            }
+        });
         step("deleteApp", () -> call("deleteApp"));
         // The selected account stays for the session steps: a second one is made to be deleted.
         setUp(() -> ids.put("spare_account_id", nativeApi().post("/v1/accounts",
@@ -483,7 +498,8 @@ class FortanixConformanceTest extends ApiTest {
         for (Outcome o : outcomes.values()) {
             table.append(String.format("%-30s %-6s %-52s %6d %5s  %s%n", o.operation().id(), o.operation().method(),
                     o.operation().path(), o.status(), o.passed() ? "yes" : "NO",
-                    o.passed() ? "" : String.join(" | ", o.violations().subList(0, Math.min(3, o.violations().size())))));
+                    o.passed() ? "" : String.join(" | ", o.violations().subList(0, Math.min(3, o.violations().size())))
+                            + (o.violations().size() > 3 ? " (+" + (o.violations().size() - 3) + " more)" : "")));
         }
         long implemented = outcomes.values().stream().filter(o -> Boolean.TRUE.equals(o.exists())).count();
         long valid = outcomes.values().stream().filter(Outcome::passed).count();
@@ -491,6 +507,12 @@ class FortanixConformanceTest extends ApiTest {
         outcomes.values().stream().filter(o -> o.exists() == null).forEach(o -> unknown.add(o.operation().id()));
         table.append(String.format("implemented %d/%d, schema-valid %d/%d%s%n", implemented, IN_SCOPE_OPERATIONS, valid,
                 IN_SCOPE_OPERATIONS, unknown.isEmpty() ? "" : " (" + unknown.size() + " refused before routing: existence unknown)"));
+        table.append("\nAll violations of the failing operations (at most 12 each):\n");
+        for (Outcome o : outcomes.values()) {
+            if (!o.passed()) {
+                o.violations().stream().limit(12).forEach(v -> table.append("  ").append(o.operation().id()).append(": ").append(v).append('\n'));
+            }
+        }
         System.out.println(table);
     }
 
