@@ -337,12 +337,22 @@ public class AccountService implements BearerCredentials {
         audit.append(caller.account(), caller.actor(), "member.removed", "user", userId, Map.of("email", member.user().email()));
     }
 
-    /** The accounts of a user: only the user themself may ask. */
+    /**
+     * The accounts of a user: all of them for the user themself; for an ADMIN asking about a member of the selected
+     * account, only the accounts both share where the caller is ADMIN (other tenants' accounts are never told of).
+     */
     public List<Membership> membershipsOf(Caller caller, UUID userId) {
-        if (!caller.userId().equals(userId)) {
+        if (caller.userId().equals(userId)) {
+            return accounts.membershipsOf(userId);
+        }
+        if (caller.role() != Role.ADMIN || users.roleIn(caller.account(), userId).isEmpty()) {
             throw new NotFound("user", userId);
         }
-        return accounts.membershipsOf(userId);
+        java.util.Set<UUID> administered = accounts.membershipsOf(caller.userId()).stream()
+                .filter(m -> m.role() == Role.ADMIN)
+                .map(m -> m.account().id())
+                .collect(java.util.stream.Collectors.toSet());
+        return accounts.membershipsOf(userId).stream().filter(m -> administered.contains(m.account().id())).toList();
     }
 
     public List<UserRepository.Member> members(Caller caller, int limit, int offset) {

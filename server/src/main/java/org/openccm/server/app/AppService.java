@@ -121,7 +121,7 @@ public class AppService {
                 name,
                 f.description(),
                 type,
-                platformFor(type, f.platform()),
+                platformFor(type, f.platform() != null || f.type() != null ? f.platform() : fortanixPlatform(f)),
                 f.inputImageName(),
                 f.outputImageName(),
                 f.isvprodid(),
@@ -277,6 +277,18 @@ public class AppService {
                 .ifPresent(existing -> {
                     throw new Conflict("name", "an app named '" + name + "' exists already: " + existing.id());
                 });
+    }
+
+    /**
+     * The platform of an app made by a Fortanix client (no type, no platform): SGX when it sends SGX enclave settings
+     * (isvprodid, isvsvn, mem_size, threads or default_build_settings.sgx) and none for Nitro, else Nitro (the guide's
+     * default).
+     */
+    private static Platform fortanixPlatform(AppRequest f) {
+        DefaultBuildSettings d = f.defaultBuildSettings();
+        boolean sgx = f.isvprodid() != null || f.isvsvn() != null || f.memSize() != null || f.threads() != null || (d != null && d.sgx() != null);
+        boolean nitro = d != null && d.nitroEnclaves() != null;
+        return sgx && !nitro ? Platform.SGX : null;
     }
 
     private static Platform platformFor(AppType type, Platform requested) {

@@ -237,6 +237,15 @@ public class BuildRepository {
                 rs.getObject("pending_task_id", UUID.class),
                 rs.getObject("created_by", UUID.class),
                 rs.getTimestamp("created_at").toInstant(),
-                rs.getTimestamp("updated_at").toInstant());
+                rs.getTimestamp("updated_at").toInstant(),
+                json.readValue(rs.getString("configs"), CONFIGS));
+    }
+
+    private static final tools.jackson.core.type.TypeReference<Map<String, Object>> CONFIGS = new tools.jackson.core.type.TypeReference<>() {};
+
+    public void setConfigs(UUID accountId, UUID id, Map<String, Object> configs, java.time.Instant at) {
+        jdbc.sql("UPDATE builds SET configs = ?::jsonb, updated_at = ? WHERE account_id = ? AND id = ?")
+                .params(json.writeValueAsString(configs), java.sql.Timestamp.from(at), accountId, id)
+                .update();
     }
 }

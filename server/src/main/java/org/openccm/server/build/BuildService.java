@@ -17,6 +17,7 @@ import org.openccm.server.approval.TaskService;
 import org.openccm.server.approval.TaskStatus;
 import org.openccm.server.approval.TaskType;
 import org.openccm.server.audit.AuditLog;
+import org.openccm.server.error.FieldRules;
 import org.openccm.server.error.Conflict;
 import org.openccm.server.error.InvalidField;
 import org.openccm.server.error.NotFound;
@@ -134,6 +135,32 @@ public class BuildService {
     }
 
     /** Removes the image; its open approval task is cancelled, not deleted, so the request stays on record. */
+    /**
+     * Fortanix's build configs (application configurations by id), kept as sent and returned with the image; OpenCCM
+     * does not deliver them to workloads. At most 100 entries, each an object.
+     */
+    @Transactional
+    public Build setConfigs(Caller caller, UUID id, java.util.Map<String, Object> configs) {
+        UUID account = caller.account();
+        Build b = get(account, id);
+        if (configs == null) {
+            return b; // nothing to change, as PATCH means
+        }
+        java.util.Map<String, Object> given = configs;
+        if (given.size() > 100) {
+            throw new org.openccm.server.error.InvalidField("configs", "at most 100 entries");
+        }
+        for (var e : given.entrySet()) {
+            FieldRules.text("configs", e.getKey(), 200);
+            if (!(e.getValue() instanceof java.util.Map<?, ?>)) {
+                throw new org.openccm.server.error.InvalidField("configs." + e.getKey(), "an object is required");
+            }
+        }
+        builds.setConfigs(account, id, given, clock.instant());
+        audit.append(account, caller.actor(), "build.configs_changed", "build", id, java.util.Map.of("keys", given.keySet().stream().sorted().toList()));
+        return get(account, b.id());
+    }
+
     @Transactional
     public void delete(Caller caller, UUID id) {
         UUID accountId = caller.account();

@@ -149,7 +149,8 @@ class FortanixClientTest extends ApiTest {
         assertThat(lastAdminLeaves.status()).isEqualTo(409);
         assertThat(lastAdminDemoted.status()).isEqualTo(409);
         assertThat(mine.path(account.toString()).path("roles").get(0).asString()).isEqualTo("MANAGER");
-        assertThat(others.status()).isEqualTo(404);
+        assertThat(others.status()).as("an ADMIN sees a member's accounts that it administers too").isEqualTo(200);
+        assertThat(others.body().path(account.toString()).path("roles").get(0).asString()).isEqualTo("WRITER");
         assertThat(renamed.path("name").asString()).isEqualTo("renamed-" + account);
         assertThat(removed.status()).isEqualTo(204);
         assertThat(fortanix("GET", "/v1/users/" + memberId, token, null).status()).isEqualTo(404);
@@ -205,5 +206,25 @@ class FortanixClientTest extends ApiTest {
         assertThat(twoEntries.status()).isEqualTo(400);
         assertThat(twoEntries.body().path("field").asString()).isEqualTo("attributes");
         assertThat(unknownInside.status()).isEqualTo(400);
+    }
+
+    @Test
+    void aBuildKeepsItsConfigsAndTheyAreObjects() {
+        api.logInToNewAccount();
+        String token = api.token();
+        UUID app = org.openccm.server.Fixtures.approvedNitroApp(api, "configs.example.com");
+        String build = org.openccm.server.Fixtures.nitroImage(api, app, List.of(org.openccm.server.Fixtures.hex(48, 61),
+                org.openccm.server.Fixtures.hex(48, 62), org.openccm.server.Fixtures.hex(48, 63))).path("build_id").asString();
+
+        JsonNode patched = fortanix("PATCH", "/v1/builds/" + build, token, "{\"configs\": {\"cfg-1\": {\"path\": \"/etc/app.conf\"}}}")
+                .expect(200).body();
+        Api.Response notAnObject = fortanix("PATCH", "/v1/builds/" + build, token, "{\"configs\": {\"cfg-1\": \"text\"}}");
+        JsonNode unchanged = fortanix("PATCH", "/v1/builds/" + build, token, "{}").expect(200).body();
+
+        assertThat(patched.at("/configs/cfg-1/path").asString()).isEqualTo("/etc/app.conf");
+        assertThat(notAnObject.status()).isEqualTo(400);
+        assertThat(notAnObject.body().path("field").asString()).isEqualTo("configs.cfg-1");
+        assertThat(unchanged.at("/configs/cfg-1/path").asString()).isEqualTo("/etc/app.conf");
+        assertThat(api.get("/v1/builds/" + build).expect(200).body().at("/configs/cfg-1/path").asString()).isEqualTo("/etc/app.conf");
     }
 }

@@ -54,24 +54,22 @@ class FortanixConformanceTest extends ApiTest {
     private static final List<String> PCRS = List.of(Fixtures.hex(48, 151), Fixtures.hex(48, 152), Fixtures.hex(48, 153));
 
     /**
-     * The operations that do not yet answer as the description says, filled from the first run: then the server
-     * took the token only in Authorization, so every authenticated operation was refused with 401. The issue is done
-     * when this set is empty; an operation that passes must be removed from it (the test fails until it is).
+     * The operations that do not yet answer as the description says. The issue is done when this set is empty; an
+     * operation that passes must be removed from it (the test fails until it is). Why each is still here:
+     * createBuild/getAllBuilds/getBuild/updateBuild: the description declares attributes as a map from a name to ImageAttributes, while
+     * OpenCCM (and Fortanix's own examples) answer one ImageAttributes object; both shapes are accepted on input.
+     * convertAppBuildAci: OpenCCM makes ACI policies only for apps of type ACI, which a Fortanix client cannot name.
+     * convertAppNitroEnclaves/convertAppAci: the synchronous converter service is not offered (conversion runs as
+     * jobs under /v1/builds/convert-app/*). createZoneCertificate/rotateZoneCertificate: the zone CA is the
+     * account CA, which is not rotated yet. provisionNode/updateNode: nodes come from attestation (join tokens),
+     * not from registration, and are named by it. createUser: no self-signup (an ADMIN adds members).
+     * inviteUser: the answer must not tell whether the e-mail had an account, so it carries no user_id.
+     * deleteUserAccount/deleteAccount: deleting a user or an account with its audit chain is not offered.
      */
     static final Set<String> KNOWN_GAPS = Set.of(
-            "GetZoneCertificates", "UpdateTask", "UpdateUser", "addApplication", "convertAppAci",
-            "convertAppBuildAci", "convertAppBuildNitroEnclaves", "convertAppNitroEnclaves",
-            "createAccount", "createBuild", "createRegistry", "createUser", "createZoneCertificate",
-            "deactivateNode", "deleteAccount", "deleteApp", "deleteBuild", "deleteRegistry", "deleteTask",
-            "deleteUserAccount", "deleteUserFromAccount", "discover", "getAccount", "getAccounts",
-            "getAllApps", "getAllBuilds", "getAllNodes", "getAllRegistries", "getAllTasks", "getAllUsers",
-            "getApp", "getAppCertificate", "getAppNodeCertificateDetails", "getAppsUniqueLabels",
-            "getBuild", "getBuildDeployments", "getCertificate", "getLoggedInUser", "getNode",
-            "getNodeCertificate", "getNodeCertificateDetails", "getRegistry", "getRegistryForApp",
-            "getRegistryForImage", "getTask", "getTaskStatus", "getUser", "getUserAccounts", "getZone",
-            "getZoneJoinToken", "getZones", "inviteUser", "provisionNode", "refresh",
-            "rotateZoneCertificate", "selectAccountBodrum", "terminate", "updateAccount", "updateApp",
-            "updateBuild", "updateNode", "updateRegistry");
+            "getAllBuilds", "getBuild", "createBuild", "updateBuild", "convertAppBuildAci", "convertAppNitroEnclaves",
+            "convertAppAci", "createZoneCertificate", "rotateZoneCertificate", "provisionNode", "updateNode",
+            "createUser", "inviteUser", "deleteUserAccount", "deleteAccount");
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -185,6 +183,7 @@ class FortanixConformanceTest extends ApiTest {
     }
 
     private void apps() {
+        // An Enclave OS app as a Fortanix client makes one (OpenCCM makes it a Nitro one, the guide's default).
         ObjectNode app = Api.object()
                 .put("input_image_name", Fixtures.UNREACHABLE + "/openccm/nginx")
                 .put("output_image_name", Fixtures.UNREACHABLE + "/openccm/nginx-converted");
@@ -223,8 +222,10 @@ class FortanixConformanceTest extends ApiTest {
     }
 
     private void builds() {
-        ObjectNode build = Api.object().put("app_id", id("app_id")).put("mrenclave", Fixtures.MRENCLAVE)
-                .put("mrsigner", Fixtures.MRSIGNER).put("isvprodid", 7).put("isvsvn", 3);
+        // A Nitro image of the app, its PCRs in the description's attributes shape (a map to one platform's values).
+        ObjectNode build = Api.object().put("app_id", id("app_id"));
+        build.putObject("attributes").putObject("default").putObject("nitro_enclave").put("hash_algorithm", "Sha384")
+                .put("pcr0", Fixtures.hex(48, 91)).put("pcr1", Fixtures.hex(48, 92)).put("pcr2", Fixtures.hex(48, 93));
         build.putObject("docker_info").put("docker_image_name", Fixtures.UNREACHABLE + "/openccm/nginx-converted").put("docker_version", "1");
         step("createBuild", () -> {
             JsonNode created = call("createBuild", Map.of(), build);

@@ -146,7 +146,7 @@ class UserController {
 
     @GetMapping("/v1/users/{user-id}/accounts")
     @PreAuthorize(Roles.USER)
-    @Operation(summary = "The logged-in user's accounts, by account id, with the role in each (only for oneself)")
+    @Operation(summary = "A user's accounts by id with the role in each: all of them for oneself; for an ADMIN, a member's accounts that the ADMIN administers too")
     java.util.Map<UUID, UserAccountInfo> accountsOf(@AuthenticationPrincipal Caller caller, @PathVariable("user-id") UUID userId) {
         java.util.Map<UUID, UserAccountInfo> out = new java.util.LinkedHashMap<>();
         for (var m : accounts.membershipsOf(caller, userId)) {

@@ -117,6 +117,19 @@ class BuildController {
         return BuildResponse.of(b, apps.find(caller.account(), b.appId()).orElse(null));
     }
 
+    /** Fortanix's BuildUpdateRequest. */
+    record BuildUpdateRequest(Map<String, Object> configs) {}
+
+    @org.springframework.web.bind.annotation.PatchMapping("/v1/builds/{build-id}")
+    @PreAuthorize(Roles.WRITE)
+    @Operation(summary = "Replace the image's configs (Fortanix's application configurations by id): kept and returned,"
+            + " not delivered to workloads; the reference values of an image never change")
+    BuildResponse update(
+            @AuthenticationPrincipal Caller caller, @PathVariable("build-id") UUID id, @RequestBody BuildUpdateRequest request) {
+        Build b = builds.setConfigs(caller, id, request.configs());
+        return BuildResponse.of(b, apps.find(caller.account(), b.appId()).orElse(null));
+    }
+
     @DeleteMapping("/v1/builds/{build-id}")
     @PreAuthorize(Roles.WRITE)
     ResponseEntity<Void> delete(@AuthenticationPrincipal Caller caller, @PathVariable("build-id") UUID id) {

@@ -62,7 +62,7 @@ public record BuildResponse(
                 b.threads(),
                 b.advancedSettings(),
                 b.pendingTaskId(),
-                Map.of(),
+                b.configs(),
                 b.launchHint(),
                 b.enableOverlayFilesystemPersistence(),
                 b.groupId());
