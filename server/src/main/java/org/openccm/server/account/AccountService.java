@@ -406,6 +406,7 @@ public class AccountService implements BearerCredentials {
     /** Creates the first account and its admin when the database has no user at all; used once, on first start. */
     @Transactional
     public boolean bootstrapFirstAdmin(String email, String password) {
+        users.lockFirstStart();
         if (!users.isEmpty()) {
             return false;
         }

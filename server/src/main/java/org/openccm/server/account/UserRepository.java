@@ -32,6 +32,14 @@ public class UserRepository {
     /** A user as seen from one account: with the role there. */
     public record Member(User user, Role role) {}
 
+    /**
+     * Held until the transaction ends: instances started together on an empty database (replicas of a first
+     * deployment) would otherwise all see no user and all create the first admin, and all but one fail to start.
+     */
+    public void lockFirstStart() {
+        jdbc.sql("SELECT pg_advisory_xact_lock(hashtext('openccm.first-admin'))").query((rs, n) -> 1).single();
+    }
+
     public boolean isEmpty() {
         return jdbc.sql("SELECT NOT EXISTS (SELECT 1 FROM users)").query(Boolean.class).single();
     }
