@@ -298,6 +298,9 @@ public class AccountService implements BearerCredentials {
     public UserRepository.Member updateMember(Caller caller, UUID userId, String firstName, String lastName, Role role) {
         UserRepository.Member member = member(caller, userId);
         boolean self = caller.userId().equals(userId);
+        if (!self && caller.role() != Role.ADMIN) {
+            throw new Forbidden("only an ADMIN changes other members");
+        }
         if ((firstName != null || lastName != null)) {
             if (!self) {
                 throw new Forbidden("only the user themself changes their names");

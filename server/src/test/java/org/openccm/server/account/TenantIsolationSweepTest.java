@@ -56,7 +56,9 @@ class TenantIsolationSweepTest extends ApiTest {
                     continue;
                 }
                 String template = path.getKey();
-                if (template.contains("{") && !template.startsWith("/v1/user/")) {
+                // Task status by id is public as in Fortanix CCM (no token; the id is unguessable, the answer is
+                // the status only): another tenant gets it as anyone does.
+                if (template.contains("{") && !template.startsWith("/v1/user/") && !template.startsWith("/v1/tasks/status/")) {
                     String real = fill(template, ids);
                     String none = fill(template, Map.of());
                     Api.Response foreign = send(b, method, real);
@@ -89,6 +91,7 @@ class TenantIsolationSweepTest extends ApiTest {
     private static Map<String, String> objectsOf(Api a, UUID account) throws Exception {
         Map<String, String> ids = new HashMap<>();
         ids.put("account-id", account.toString());
+        ids.put("user-id", a.newMember("EDITOR").userId().toString()); // a user of A alone
         UUID app = Fixtures.createApp(a, "TDX");
         ids.put("app-id", app.toString());
         JsonNode build = a.post("/v1/builds", Fixtures.tdxBuild(app)).expect(200).body();
