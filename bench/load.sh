@@ -97,8 +97,14 @@ done
 curl -sf "http://127.0.0.1:$PORT/actuator/health/readiness" >/dev/null || { echo "load.sh: the server is not ready after 180 s" >&2; exit 1; }
 echo "load.sh: server ready" >&2
 
+RESULT=bench/results/load-$(date +%Y-%m-%d).md
+touch "$WORK/started"
 LOAD="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || true)"
 "$JAVA" -cp "$BENCH_JAR" org.openccm.bench.load.LoadDriver run \
   --server "http://127.0.0.1:$PORT" --email "$ADMIN_EMAIL" --password "$ADMIN_PASSWORD" \
-  --simulation "$WORK/simulation" --testdata testdata --out "bench/results/load-$(date +%Y-%m-%d).md" \
-  --note "$NOTE; $(nproc) cores; load average before the run $LOAD" "$@"
+  --simulation "$WORK/simulation" --testdata testdata --out "$RESULT" \
+  --note "$NOTE; load average before the run $LOAD (other work shares the machine)" "$@"
+# Other processes on a shared machine take CPU from both: say how busy it was.
+if [[ $RESULT -nt $WORK/started ]]; then
+  printf '\nLoad average after the run: %s\n' "$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || true)" | tee -a "$RESULT"
+fi

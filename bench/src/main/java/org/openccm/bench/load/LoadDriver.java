@@ -180,7 +180,8 @@ public final class LoadDriver {
         if (!first.at("/decision/outcome").asString().equals("ACCEPTED")) {
             throw new IllegalStateException("the SEV-SNP sample is not accepted by explain: " + first);
         }
-        progress("explain: the Milan sample verifies and matches (" + first.path("collateral_warnings") + " warnings)");
+        progress("explain: the Milan sample verifies and matches its approved image; collateral warnings: "
+                + (first.has("collateral_warnings") ? first.path("collateral_warnings") : "none"));
         HttpRequest request = request("/v1/attestation/explain", JSON.writeValueAsBytes(body));
         return new Endpoint("POST /v1/attestation/explain (real SEV-SNP sample)", n -> i -> request);
     }
@@ -206,9 +207,7 @@ public final class LoadDriver {
             throw new IllegalStateException(e);
         }
         // Preparing happens between runs, when the server may still be working off a run it could not keep up with.
-        HttpRequest challenge = HttpRequest.newBuilder(request("/v1/attestation/challenge", new byte[0]), (name, value) -> true)
-                .timeout(SETUP_TIMEOUT)
-                .build();
+        HttpRequest challenge = setup(request("/v1/attestation/challenge", new byte[0]));
         RequestSource source = n -> {
             progress("attestation: preparing " + n + " challenges and reports");
             byte[][] bodies = new byte[n][];
@@ -242,7 +241,7 @@ public final class LoadDriver {
         // One attestation before measuring, so that a setup mistake stops the benchmark instead of filling it with errors.
         HttpRequest probe;
         try {
-            probe = source.prepare(1).apply(0);
+            probe = setup(source.prepare(1).apply(0));
         } catch (IOException | RuntimeException e) {
             throw e;
         } catch (Exception e) {
@@ -284,7 +283,7 @@ public final class LoadDriver {
     private static String table(List<LoadRun.Result> results, String note) {
         StringBuilder t = new StringBuilder();
         t.append("Load benchmark, ").append(LocalDate.now(ZoneOffset.UTC)).append(" (").append(Runtime.getRuntime().availableProcessors())
-                .append(" cores seen by the driver").append(note == null || note.isBlank() ? "" : "; " + note).append(")\n\n");
+                .append(" cores").append(note == null || note.isBlank() ? "" : "; " + note).append(")\n\n");
         t.append("| endpoint | load | p50 (ms) | p99 (ms) | errors | achieved (req/s) |\n");
         t.append("|---|---|---:|---:|---:|---:|\n");
         for (LoadRun.Result r : results) {
@@ -306,6 +305,7 @@ public final class LoadDriver {
         HttpRequest request = HttpRequest.newBuilder(server.resolve("/v1/sys/auth"))
                 .header("Authorization", "Basic " + Base64.getEncoder().encodeToString((email + ":" + password).getBytes(StandardCharsets.UTF_8)))
                 .POST(HttpRequest.BodyPublishers.noBody())
+                .timeout(SETUP_TIMEOUT)
                 .build();
         HttpResponse<String> answer = sendRaw(request);
         if (answer.statusCode() != 200) {
@@ -328,12 +328,18 @@ public final class LoadDriver {
                 .header("Authorization", "Bearer " + token)
                 .header("Content-Type", "application/json")
                 .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"status\": \"APPROVED\"}"))
+                .timeout(SETUP_TIMEOUT)
                 .build();
         send(request);
     }
 
     private JsonNode post(String path, ObjectNode body) throws IOException {
-        return send(request(path, JSON.writeValueAsBytes(body)));
+        return send(setup(request(path, JSON.writeValueAsBytes(body))));
+    }
+
+    /** A request of the setup, not measured: it may wait for a server still busy with the run before. */
+    private static HttpRequest setup(HttpRequest request) {
+        return HttpRequest.newBuilder(request, (name, value) -> true).timeout(SETUP_TIMEOUT).build();
     }
 
     private HttpRequest request(String path, byte[] json) {
