@@ -71,6 +71,7 @@ public final class LoadDriver {
     private static final Duration SETUP_TIMEOUT = Duration.ofSeconds(120);
     /** Threads preparing attestation requests: a challenge each is a round trip, so a few overlap. */
     private static final int PREPARERS = 4;
+    private static final int WARMUP_CLIENTS = 4;
 
     private final URI server;
     private final HttpClient http = HttpClient.newBuilder()
@@ -124,8 +125,10 @@ public final class LoadDriver {
                 case "builds" -> builds();
                 default -> throw new IllegalArgumentException("unknown endpoint " + endpoint);
             };
-            progress(e.name() + ": warm-up, " + warmup.toSeconds() + " s at 100/s");
-            load.openLoop(e.name(), e.requests(100 * (int) warmup.toSeconds()), 100, warmup);
+            // Warm-up in closed loop: it keeps the JIT busy without piling up a backlog that a cold server would
+            // still be working off when the first measured run starts.
+            progress(e.name() + ": warm-up, " + WARMUP_CLIENTS + " clients for " + warmup.toSeconds() + " s");
+            load.closedLoop(e.name(), e.requests(100 * (int) warmup.toSeconds()), WARMUP_CLIENTS, warmup);
             settle();
             for (int rate : rates) {
                 IntFunction<HttpRequest> requests = e.requests(rate * (int) perRate.toSeconds());
@@ -267,11 +270,29 @@ public final class LoadDriver {
     }
 
     /**
-     * A pause between runs: requests the driver gave up on may still be queued in the server, and the next run
-     * should not pay for them.
+     * Waits until the server is idle again (at most a minute): requests the driver gave up on may still be queued in
+     * it, and the next run should not pay for them. Idle: three authenticated reads in a row, each through the
+     * database pool, answered within 50 ms.
      */
-    private static void settle() throws InterruptedException {
-        Thread.sleep(Duration.ofSeconds(5));
+    private void settle() throws InterruptedException {
+        HttpRequest probe = HttpRequest.newBuilder(server.resolve("/v1/user"))
+                .header("Authorization", "Bearer " + token)
+                .timeout(SETUP_TIMEOUT)
+                .build();
+        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        int quick = 0;
+        Thread.sleep(Duration.ofSeconds(1));
+        while (quick < 3 && System.nanoTime() < deadline) {
+            long sent = System.nanoTime();
+            try {
+                http.send(probe, HttpResponse.BodyHandlers.discarding());
+            } catch (IOException e) {
+                quick = 0;
+                continue;
+            }
+            quick = System.nanoTime() - sent < Duration.ofMillis(50).toNanos() ? quick + 1 : 0;
+            Thread.sleep(Duration.ofMillis(200));
+        }
     }
 
     private static LoadRun.Result report(LoadRun.Result r) {
