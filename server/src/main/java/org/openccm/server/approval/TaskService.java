@@ -65,10 +65,19 @@ public class TaskService {
     /** Opens a PENDING task in the caller's transaction, so an object never exists without its task. */
     @Transactional(propagation = Propagation.MANDATORY)
     public Task open(UUID accountId, Actor requester, Subject subject) {
+        return open(UUID.randomUUID(), accountId, requester, subject);
+    }
+
+    /**
+     * {@link #open(UUID, Actor, Subject)} with the task's id chosen by the caller, who can then write the object
+     * naming its task first: this writes the audit entry, which holds the account's audit chain until the commit.
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public Task open(UUID taskId, UUID accountId, Actor requester, Subject subject) {
         Instant now = clock.instant();
         ApprovalPolicy policy = policies.effective(accountId, subject.groupId());
         Task task = new Task(
-                UUID.randomUUID(),
+                taskId,
                 accountId,
                 subject.type(),
                 subject.entityId(),

@@ -32,6 +32,7 @@ import org.openccm.server.audit.AuditLog;
 import org.openccm.server.build.Build;
 import org.openccm.server.build.BuildService;
 import org.openccm.server.build.BuildStatus;
+import org.openccm.server.build.DeploymentStatus;
 import org.openccm.server.build.ImageMatcher;
 import org.openccm.server.build.ImageMatcher.Considered;
 import org.openccm.server.error.AttestationRefused;
@@ -181,6 +182,9 @@ public class AttestationService {
         } catch (AttestationRefused e) {
             throw refuse(caller, evidence.platform(), e.reason(), e.field(), e.getMessage(), measured, warnings);
         }
+        // Read before issuing: issuing takes the account's audit chain lock, which every writer of the account waits
+        // for until this transaction commits, so nothing that can be done before it is done after.
+        String caPem = certificates.caPem(account);
         IssuedCertificate cert = certificates.issue(
                 account,
                 caller.actor(),
@@ -192,7 +196,10 @@ public class AttestationService {
                         build.id(),
                         evidence.platform().name(),
                         attestedNode.id()));
-        builds.markDeployed(account, build.id(), caller.actor());
+        // DEPLOYED is final: only an image's first attestations need its row lock to mark it.
+        if (build.deploymentStatus() != DeploymentStatus.DEPLOYED) {
+            builds.markDeployed(account, build.id(), caller.actor());
+        }
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("platform", evidence.platform());
         details.put("build_id", build.id());
@@ -204,7 +211,7 @@ public class AttestationService {
         details.put("measured", measured);
         audit.append(account, caller.actor(), "attestation.accepted", "build", build.id(), details);
         var paths = build.advancedSettings().certificate();
-        return new Attested(cert, certificates.caPem(account), paths.keyPath(), paths.certPath(), warnings);
+        return new Attested(cert, caPem, paths.keyPath(), paths.certPath(), warnings);
     }
 
     /**

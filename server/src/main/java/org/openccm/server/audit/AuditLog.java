@@ -45,14 +45,15 @@ public class AuditLog {
     @Transactional(propagation = Propagation.MANDATORY)
     public AuditEntry append(
             UUID accountId, Actor actor, String action, String objectType, UUID objectId, Map<String, ?> details) {
-        // The head row is the per-account lock that keeps the chain linear under concurrent writers.
-        jdbc.sql("INSERT INTO audit_heads (account_id, last_seq, last_hash) VALUES (?, 0, ?) ON CONFLICT DO NOTHING")
-                .params(accountId, AuditEntry.GENESIS)
-                .update();
-        Map<String, Object> head = jdbc.sql("SELECT last_seq, last_hash FROM audit_heads WHERE account_id = ? FOR UPDATE")
-                .param(accountId)
-                .query()
-                .singleRow();
+        // The head row is the per-account lock that keeps the chain linear under concurrent writers. Every writer of
+        // an account waits for it until the holder commits, so the statements run while it is held are kept few: the
+        // head is made only when missing, and the entry and the new head are written by one statement.
+        Map<String, Object> head = lockHead(accountId).orElseGet(() -> {
+            jdbc.sql("INSERT INTO audit_heads (account_id, last_seq, last_hash) VALUES (?, 0, ?) ON CONFLICT DO NOTHING")
+                    .params(accountId, AuditEntry.GENESIS)
+                    .update();
+            return lockHead(accountId).orElseThrow();
+        });
         long seq = ((Number) head.get("last_seq")).longValue() + 1;
         AuditEntry unsigned = new AuditEntry(
                 UUID.randomUUID(),
@@ -69,8 +70,9 @@ public class AuditLog {
                 (String) head.get("last_hash"),
                 null);
         AuditEntry entry = withHash(unsigned, unsigned.computeHash());
-        jdbc.sql("INSERT INTO audit_log (id, account_id, seq, at, actor_user_id, actor_email, actor_api_key_id, action,"
-                        + " object_type, object_id, details, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")
+        jdbc.sql("WITH entry AS (INSERT INTO audit_log (id, account_id, seq, at, actor_user_id, actor_email, actor_api_key_id,"
+                        + " action, object_type, object_id, details, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?))"
+                        + " UPDATE audit_heads SET last_seq = ?, last_hash = ? WHERE account_id = ?")
                 .params(
                         entry.id(),
                         entry.accountId(),
@@ -84,12 +86,22 @@ public class AuditLog {
                         entry.objectId(),
                         entry.details(),
                         entry.prevHash(),
-                        entry.hash())
-                .update();
-        jdbc.sql("UPDATE audit_heads SET last_seq = ?, last_hash = ? WHERE account_id = ?")
-                .params(seq, entry.hash(), accountId)
+                        entry.hash(),
+                        seq,
+                        entry.hash(),
+                        accountId)
                 .update();
         return entry;
+    }
+
+    /** The account's chain head, locked until the transaction ends; empty before the account's first entry. */
+    private Optional<Map<String, Object>> lockHead(UUID accountId) {
+        return jdbc.sql("SELECT last_seq, last_hash FROM audit_heads WHERE account_id = ? FOR UPDATE")
+                .param(accountId)
+                .query()
+                .listOfRows()
+                .stream()
+                .findFirst();
     }
 
     public List<AuditEntry> search(UUID accountId, Search s) {

@@ -80,11 +80,9 @@ public class BuildService {
         Instant now = clock.instant();
         UUID id = UUID.randomUUID();
         UUID group = r.groupId() != null ? r.groupId() : app.groupId();
-        Task task = tasks.open(
-                accountId,
-                caller.actor(),
-                new TaskService.Subject(
-                        TaskType.BUILD_WHITELIST, id, app.id(), group, text.full(), describe(app, r)));
+        // The image and its index rows are written before its task: opening the task writes the first audit entry,
+        // and from then until the commit every writer of the account waits for this one.
+        UUID taskId = UUID.randomUUID();
         Build build = new Build(
                 id,
                 accountId,
@@ -107,11 +105,17 @@ public class BuildService {
                 now,
                 DeploymentStatus.UNDEPLOYED,
                 now,
-                task.id(),
+                taskId,
                 caller.userId(),
                 now,
                 now);
         builds.insert(build);
+        Task task = tasks.open(
+                taskId,
+                accountId,
+                caller.actor(),
+                new TaskService.Subject(
+                        TaskType.BUILD_WHITELIST, id, app.id(), group, text.full(), describe(app, r)));
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("app_id", app.id());
         details.put("platform", r.platform());
