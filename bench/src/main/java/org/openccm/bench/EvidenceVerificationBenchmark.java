@@ -3,8 +3,6 @@ package org.openccm.bench;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.concurrent.TimeUnit;
@@ -32,7 +30,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * What one attestation costs in verification, per platform, on the real samples at their recorded clocks: a
  * Nitro document (ES384 COSE + chain), a SEV-SNP report (ECDSA P-384 + VCEK chain), an ACI group (SNP report +
- * PS384 UVM endorsement), and an SGX DCAP quote with its collateral (seven P-256 checks beyond the cached chains). Chain links verified once are cached, so this measures the steady state of a server.
+ * PS384 UVM endorsement), and an SGX DCAP quote with its collateral. Chain links and collateral signatures verified
+ * once are remembered, so this measures the steady state of a server; SignatureCheckBenchmark measures the signature
+ * checks left, ColdVerificationBenchmark the same verifications with nothing remembered.
  * Vectors come from the repository's testdata/, or -Dopenccm.vectors=DIR.
  */
 @State(Scope.Benchmark)
@@ -95,17 +95,6 @@ public class EvidenceVerificationBenchmark {
     }
 
     private static byte[] read(String relative) throws IOException {
-        String configured = System.getProperty("openccm.vectors");
-        Path root = configured != null ? Path.of(configured) : null;
-        for (Path dir = Path.of("").toAbsolutePath(); root == null && dir != null; dir = dir.getParent()) {
-            Path candidate = dir.resolve("testdata");
-            if (Files.isRegularFile(candidate.resolve("SOURCES.md"))) {
-                root = candidate;
-            }
-        }
-        if (root == null) {
-            throw new IllegalStateException("the vectors (testdata/ at the repository root) are missing; set -Dopenccm.vectors=DIR");
-        }
-        return Files.readAllBytes(root.resolve(relative));
+        return Samples.read(relative);
     }
 }

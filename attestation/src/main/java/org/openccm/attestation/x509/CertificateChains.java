@@ -2,6 +2,7 @@
 package org.openccm.attestation.x509;
 
 import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.cert.CertificateEncodingException;
@@ -13,6 +14,7 @@ import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.Collection;
 import java.util.Date;
 import java.util.HexFormat;
@@ -54,6 +56,21 @@ public final class CertificateChains {
     }
 
     public static List<X509Certificate> parseAll(String field, byte[] pemOrDer) throws EvidenceRejected {
+        List<byte[]> pem = pemCertificates(pemOrDer);
+        if (pem != null) {
+            // One by one: the JDK's factory hands back the certificate it already parsed for an encoding only then
+            // (not from generateCertificates), which spares re-parsing the vendor chains each evidence repeats.
+            List<X509Certificate> out = new ArrayList<>();
+            try {
+                CertificateFactory factory = CertificateFactory.getInstance("X.509");
+                for (byte[] der : pem) {
+                    out.add((X509Certificate) factory.generateCertificate(new ByteArrayInputStream(der)));
+                }
+            } catch (CertificateException | RuntimeException e) {
+                throw new EvidenceRejected(Reason.CHAIN, field, "not valid X.509 certificates: " + e.getMessage());
+            }
+            return out;
+        }
         try {
             Collection<? extends java.security.cert.Certificate> all = CertificateFactory.getInstance("X.509")
                     .generateCertificates(new ByteArrayInputStream(pemOrDer));
@@ -65,6 +82,32 @@ public final class CertificateChains {
         } catch (CertificateException | RuntimeException e) {
             throw new EvidenceRejected(Reason.CHAIN, field, "not valid X.509 certificates: " + e.getMessage());
         }
+    }
+
+    /** The DER of each PEM CERTIFICATE block, in order; null when the input is not only PEM certificates. */
+    private static List<byte[]> pemCertificates(byte[] input) {
+        String text = new String(input, StandardCharsets.ISO_8859_1);
+        String begin = "-----BEGIN CERTIFICATE-----";
+        String end = "-----END CERTIFICATE-----";
+        List<byte[]> out = new ArrayList<>();
+        int at = 0;
+        while (true) {
+            int start = text.indexOf("-----BEGIN ", at);
+            if (start < 0) {
+                break;
+            }
+            int stop = text.indexOf(end, start);
+            if (!text.startsWith(begin, start) || stop < 0) {
+                return null;
+            }
+            try {
+                out.add(Base64.getMimeDecoder().decode(text.substring(start + begin.length(), stop)));
+            } catch (IllegalArgumentException e) {
+                return null;
+            }
+            at = stop + end.length();
+        }
+        return out.isEmpty() ? null : out;
     }
 
     /**

@@ -6,8 +6,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Signatures already verified, so that the vendor certificates and collateral every piece of evidence repeats (the
@@ -22,21 +24,31 @@ import java.util.Set;
 public final class VerificationCache {
     private static final int CAPACITY = 4096;
 
-    private static final Set<ByteBuffer> VERIFIED = Collections.newSetFromMap(Collections.synchronizedMap(
-            new LinkedHashMap<ByteBuffer, Boolean>(256, 0.75f, true) {
-                private static final long serialVersionUID = 1L;
-
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<ByteBuffer, Boolean> eldest) {
-                    return size() > CAPACITY;
-                }
-            }));
+    private static final List<Map<?, ?>> ALL = new CopyOnWriteArrayList<>();
+    private static final Set<ByteBuffer> VERIFIED = Collections.newSetFromMap(bounded(CAPACITY));
 
     private VerificationCache() {}
 
-    /** Forgets everything: for benchmarks and tests that measure or exercise verification from scratch. */
+    /** Forgets everything, here and in the maps from {@link #bounded}: for benchmarks and tests that start from scratch. */
     public static void clear() {
-        VERIFIED.clear();
+        ALL.forEach(Map::clear);
+    }
+
+    /**
+     * A thread-safe map that forgets its least recently used entries beyond {@code capacity}, and everything on
+     * {@link #clear()}: for what verifiers keep between verifications besides verified signatures.
+     */
+    public static <K, V> Map<K, V> bounded(int capacity) {
+        Map<K, V> map = Collections.synchronizedMap(new LinkedHashMap<K, V>(16, 0.75f, true) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
+                return size() > capacity;
+            }
+        });
+        ALL.add(map);
+        return map;
     }
 
     static boolean verified(ByteBuffer statement) {
