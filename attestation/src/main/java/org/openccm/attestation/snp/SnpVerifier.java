@@ -298,6 +298,9 @@ public final class SnpVerifier implements EvidenceVerifier {
 
     // AMD stores the hwID as the raw bytes of the extension value; accept a DER OCTET STRING around it as well.
     private static byte[] hwId(byte[] value) {
+        if (value.length == 0 || value[0] != 0x04) {
+            return value; // AMD's own form; spares an exception per verification
+        }
         try {
             return Der.octets(value);
         } catch (IllegalArgumentException raw) {
