@@ -53,20 +53,21 @@ public final class Ecdsa {
         }
     }
 
-    private record Curve(String name, ECDomainParameters domain, BigInteger p, BigInteger a, BigInteger b, BigInteger n) {
+    private record Curve(String name, ECDomainParameters domain, BigInteger p, BigInteger a, BigInteger b, BigInteger n, BigInteger gx,
+            BigInteger gy) {
         static Curve of(String name) {
             X9ECParameters x9 = CustomNamedCurves.getByName(name);
             var curve = x9.getCurve();
             return new Curve(name, new ECDomainParameters(x9), curve.getField().getCharacteristic(), curve.getA().toBigInteger(),
-                    curve.getB().toBigInteger(), x9.getN());
+                    curve.getB().toBigInteger(), x9.getN(), x9.getG().getAffineXCoord().toBigInteger(),
+                    x9.getG().getAffineYCoord().toBigInteger());
         }
 
         boolean describes(ECParameterSpec spec) {
             ECField field = spec.getCurve().getField();
             return field instanceof ECFieldFp fp && fp.getP().equals(p) && spec.getOrder().equals(n)
                     && spec.getCurve().getA().equals(a) && spec.getCurve().getB().equals(b)
-                    && spec.getGenerator().getAffineX().equals(domain.getG().getAffineXCoord().toBigInteger())
-                    && spec.getGenerator().getAffineY().equals(domain.getG().getAffineYCoord().toBigInteger());
+                    && spec.getGenerator().getAffineX().equals(gx) && spec.getGenerator().getAffineY().equals(gy);
         }
     }
 
