@@ -37,7 +37,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The verifications of {@link EvidenceVerificationBenchmark}, each from nothing remembered: what the first
  * attestation from a new platform costs (every certificate link, the roots' self-signatures, Intel's collateral and
- * CRL signatures). Each invocation forgets the library's {@link VerificationCache} and the JDK's own: its
+ * CRL signatures, preparing every public key). Each invocation forgets what the library remembers
+ * ({@link VerificationCache#clear()}: verified links and signatures, prepared keys, parsed collateral) and the JDK's
+ * own caches: its
  * CertificateFactory hands back the same certificate and CRL objects for the same encoding, and those objects
  * remember what they were verified with, so its caches are emptied through reflection (hence the --add-opens).
  * The SGX collateral is parsed anew each time for the same reason. Only the JIT stays warm.
@@ -50,6 +52,11 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {"--add-opens=java.base/sun.security.provider=ALL-UNNAMED",
         "--add-opens=java.base/sun.security.util=ALL-UNNAMED"})
 public class ColdVerificationBenchmark {
+    // The samples' recorded clocks (testdata/SOURCES.md), made once: parsing an instant is not part of verifying.
+    private static final VerificationContext NITRO_CLOCK = VerificationContext.at(Instant.parse("2022-10-13T10:00:00Z"));
+    private static final VerificationContext SNP_CLOCK = VerificationContext.at(Instant.parse("2026-03-01T00:00:00Z"));
+    private static final VerificationContext ACI_CLOCK = VerificationContext.at(Instant.parse("2023-06-01T00:00:00Z"));
+    private static final VerificationContext SGX_CLOCK = VerificationContext.at(Instant.parse("2025-07-01T00:00:00Z"));
     private final NitroVerifier nitro = new NitroVerifier(List.of(NitroVerifier.awsRoot()));
     private final SnpVerifier snp = SnpVerifier.withAmdRoots();
     private final AciVerifier aci = new AciVerifier(snp, UvmEndorsementVerifier.microsoft());
@@ -94,25 +101,25 @@ public class ColdVerificationBenchmark {
     @Benchmark
     public NitroAttestation nitroDocument() throws Exception {
         forgetEverything();
-        return nitro.verify(nitroDocument, VerificationContext.at(Instant.parse("2022-10-13T10:00:00Z")));
+        return nitro.verify(nitroDocument, NITRO_CLOCK);
     }
 
     @Benchmark
     public SnpAttestation snpReport() throws Exception {
         forgetEverything();
-        return snp.verify(snpReport, vcek, VerificationContext.at(Instant.parse("2026-03-01T00:00:00Z")));
+        return snp.verify(snpReport, vcek, SNP_CLOCK);
     }
 
     @Benchmark
     public AciAttestation aciGroup() throws Exception {
         forgetEverything();
-        return aci.verifyGroup(Evidence.of(aciEvidence), VerificationContext.at(Instant.parse("2023-06-01T00:00:00Z")));
+        return aci.verifyGroup(Evidence.of(aciEvidence), ACI_CLOCK);
     }
 
     @Benchmark
     public DcapAttestation sgxQuote() throws Exception {
         forgetEverything();
-        return dcap.verify(sgxQuote, DcapCollateral.parse(sgxCollateral), VerificationContext.at(Instant.parse("2025-07-01T00:00:00Z")));
+        return dcap.verify(sgxQuote, DcapCollateral.parse(sgxCollateral), SGX_CLOCK);
     }
 
     private void forgetEverything() throws ReflectiveOperationException {

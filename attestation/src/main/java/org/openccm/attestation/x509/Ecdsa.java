@@ -12,6 +12,7 @@ import java.security.spec.ECFieldFp;
 import java.security.spec.ECParameterSpec;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.bouncycastle.asn1.x9.X9ECParameters;
 import org.bouncycastle.crypto.ec.CustomNamedCurves;
 import org.bouncycastle.crypto.params.ECDomainParameters;
@@ -71,8 +72,18 @@ public final class Ecdsa {
         }
     }
 
+    /** A public point by its curve and coordinates. */
+    private record Point(String curve, BigInteger x, BigInteger y) {}
+
     private static final Curve P256 = Curve.of("secp256r1");
     private static final List<Curve> CURVES = List.of(P256, Curve.of("secp384r1"), Curve.of("secp521r1"));
+
+    /**
+     * Public keys ready to verify with, their multiples precomputed: preparing a key cost as much as the verification
+     * itself (measured), and the keys that sign evidence repeat (a chip's VCEK, a platform's PCK and attestation key,
+     * the vendors' CAs). Only the key is kept, never a verdict.
+     */
+    private static final Map<Point, ECPublicKeyParameters> PREPARED = VerificationCache.bounded(1024);
 
     private Ecdsa() {}
 
@@ -127,11 +138,18 @@ public final class Ecdsa {
     }
 
     private static ECPublicKeyParameters point(Curve curve, BigInteger x, BigInteger y) throws InvalidKeyException {
+        Point point = new Point(curve.name(), x, y);
+        ECPublicKeyParameters prepared = PREPARED.get(point);
+        if (prepared != null) {
+            return prepared;
+        }
         try {
             // ECPublicKeyParameters refuses a point that is off the curve or at infinity.
-            return new ECPublicKeyParameters(curve.domain().getCurve().createPoint(x, y), curve.domain());
+            prepared = new ECPublicKeyParameters(curve.domain().getCurve().createPoint(x, y), curve.domain());
         } catch (IllegalArgumentException e) {
             throw new InvalidKeyException("not a point of " + curve.name() + ": " + e.getMessage());
         }
+        PREPARED.put(point, prepared);
+        return prepared;
     }
 }
