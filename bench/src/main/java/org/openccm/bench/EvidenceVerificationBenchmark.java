@@ -3,8 +3,6 @@ package org.openccm.bench;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.concurrent.TimeUnit;
@@ -32,7 +30,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * What one attestation costs in verification, per platform, on the real samples at their recorded clocks: a
  * Nitro document (ES384 COSE + chain), a SEV-SNP report (ECDSA P-384 + VCEK chain), an ACI group (SNP report +
- * PS384 UVM endorsement), and an SGX DCAP quote with its collateral (seven P-256 checks beyond the cached chains). Chain links verified once are cached, so this measures the steady state of a server.
+ * PS384 UVM endorsement), and an SGX DCAP quote with its collateral. Chain links and collateral signatures verified
+ * once are remembered, so this measures the steady state of a server; SignatureCheckBenchmark measures the signature
+ * checks left, ColdVerificationBenchmark the same verifications with nothing remembered.
  * Vectors come from the repository's testdata/, or -Dopenccm.vectors=DIR.
  */
 @State(Scope.Benchmark)
@@ -42,6 +42,11 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 3, time = 2)
 @Fork(1)
 public class EvidenceVerificationBenchmark {
+    // The samples' recorded clocks (testdata/SOURCES.md), made once: parsing an instant is not part of verifying.
+    private static final VerificationContext NITRO_CLOCK = VerificationContext.at(Instant.parse("2022-10-13T10:00:00Z"));
+    private static final VerificationContext SNP_CLOCK = VerificationContext.at(Instant.parse("2026-03-01T00:00:00Z"));
+    private static final VerificationContext ACI_CLOCK = VerificationContext.at(Instant.parse("2023-06-01T00:00:00Z"));
+    private static final VerificationContext SGX_CLOCK = VerificationContext.at(Instant.parse("2025-07-01T00:00:00Z"));
     private final NitroVerifier nitro = new NitroVerifier(java.util.List.of(NitroVerifier.awsRoot()));
     private final SnpVerifier snp = SnpVerifier.withAmdRoots();
     private final AciVerifier aci = new AciVerifier(snp, UvmEndorsementVerifier.microsoft());
@@ -72,22 +77,22 @@ public class EvidenceVerificationBenchmark {
 
     @Benchmark
     public NitroAttestation nitroDocument() throws EvidenceRejected {
-        return nitro.verify(nitroDocument, VerificationContext.at(Instant.parse("2022-10-13T10:00:00Z")));
+        return nitro.verify(nitroDocument, NITRO_CLOCK);
     }
 
     @Benchmark
     public SnpAttestation snpReport() throws EvidenceRejected {
-        return snp.verify(snpReport, vcek, VerificationContext.at(Instant.parse("2026-03-01T00:00:00Z")));
+        return snp.verify(snpReport, vcek, SNP_CLOCK);
     }
 
     @Benchmark
     public AciAttestation aciGroup() throws EvidenceRejected {
-        return aci.verifyGroup(Evidence.of(aciEvidence), VerificationContext.at(Instant.parse("2023-06-01T00:00:00Z")));
+        return aci.verifyGroup(Evidence.of(aciEvidence), ACI_CLOCK);
     }
 
     @Benchmark
     public org.openccm.attestation.dcap.DcapAttestation sgxQuote() throws EvidenceRejected {
-        return dcap.verify(sgxQuote, sgxCollateral, VerificationContext.at(Instant.parse("2025-07-01T00:00:00Z")));
+        return dcap.verify(sgxQuote, sgxCollateral, SGX_CLOCK);
     }
 
     private static String b64(byte[] b) {
@@ -95,17 +100,6 @@ public class EvidenceVerificationBenchmark {
     }
 
     private static byte[] read(String relative) throws IOException {
-        String configured = System.getProperty("openccm.vectors");
-        Path root = configured != null ? Path.of(configured) : null;
-        for (Path dir = Path.of("").toAbsolutePath(); root == null && dir != null; dir = dir.getParent()) {
-            Path candidate = dir.resolve("testdata");
-            if (Files.isRegularFile(candidate.resolve("SOURCES.md"))) {
-                root = candidate;
-            }
-        }
-        if (root == null) {
-            throw new IllegalStateException("the vectors (testdata/ at the repository root) are missing; set -Dopenccm.vectors=DIR");
-        }
-        return Files.readAllBytes(root.resolve(relative));
+        return Samples.read(relative);
     }
 }

@@ -8,7 +8,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,6 +19,7 @@ import org.openccm.attestation.EvidenceRejected;
 import org.openccm.attestation.EvidenceRejected.Reason;
 import org.openccm.attestation.VerificationContext;
 import org.openccm.attestation.x509.CertificateChains;
+import org.openccm.attestation.x509.Ecdsa;
 
 /**
  * Verifies an NVIDIA Hopper attestation report: an SPDM 1.1 GET_MEASUREMENTS request and its signed MEASUREMENTS
@@ -76,10 +76,7 @@ public final class NvidiaGpuVerifier {
         }
         CertificateChains.verify(chain, names, List.of(root), context.now());
         try {
-            Signature ecdsa = Signature.getInstance("SHA384withECDSAinP1363Format");
-            ecdsa.initVerify(chain.getFirst().getPublicKey());
-            ecdsa.update(evidence, 0, signatureStart);
-            if (!ecdsa.verify(signature)) {
+            if (!Ecdsa.verifyP1363(chain.getFirst().getPublicKey(), Ecdsa.Hash.SHA384, evidence, 0, signatureStart, signature)) {
                 throw new EvidenceRejected(Reason.SIGNATURE, "gpu.signature", "the report is not signed by the device certificate's key");
             }
         } catch (GeneralSecurityException e) {

@@ -6,7 +6,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,6 +26,7 @@ import org.openccm.attestation.VerificationContext;
 import org.openccm.attestation.cbor.Cbor;
 import org.openccm.attestation.cbor.CborException;
 import org.openccm.attestation.x509.CertificateChains;
+import org.openccm.attestation.x509.Ecdsa;
 
 /**
  * Verifies an AWS Nitro Enclaves attestation document (COSE_Sign1, RFC 9052; AWS NSM API). Steps, in order:
@@ -169,10 +169,7 @@ public final class NitroVerifier implements EvidenceVerifier {
             throw new EvidenceRejected(Reason.SIGNATURE, "signature", "ES384 needs 96 bytes (r||s), got " + signature.length);
         }
         try {
-            Signature ecdsa = Signature.getInstance("SHA384withECDSAinP1363Format");
-            ecdsa.initVerify(leaf.getPublicKey());
-            ecdsa.update(signed);
-            return ecdsa.verify(signature);
+            return Ecdsa.verifyP1363(leaf.getPublicKey(), Ecdsa.Hash.SHA384, signed, signature);
         } catch (GeneralSecurityException e) {
             throw new EvidenceRejected(Reason.SIGNATURE, "signature", "cannot be verified: " + e.getMessage());
         }

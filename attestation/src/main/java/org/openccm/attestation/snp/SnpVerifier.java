@@ -7,7 +7,6 @@ import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.security.Signature;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -28,6 +27,7 @@ import org.openccm.attestation.Measurement;
 import org.openccm.attestation.VerifiedEvidence;
 import org.openccm.attestation.VerificationContext;
 import org.openccm.attestation.x509.CertificateChains;
+import org.openccm.attestation.x509.Ecdsa;
 import org.openccm.attestation.x509.Crls;
 import org.openccm.attestation.x509.Der;
 
@@ -298,6 +298,9 @@ public final class SnpVerifier implements EvidenceVerifier {
 
     // AMD stores the hwID as the raw bytes of the extension value; accept a DER OCTET STRING around it as well.
     private static byte[] hwId(byte[] value) {
+        if (value.length == 0 || value[0] != 0x04) {
+            return value; // AMD's own form; spares an exception per verification
+        }
         try {
             return Der.octets(value);
         } catch (IllegalArgumentException raw) {
@@ -345,10 +348,7 @@ public final class SnpVerifier implements EvidenceVerifier {
             p1363[95 - i] = report.signatureS()[i];
         }
         try {
-            Signature ecdsa = Signature.getInstance("SHA384withECDSAinP1363Format");
-            ecdsa.initVerify(cert.getPublicKey());
-            ecdsa.update(report.signedBytes());
-            if (!ecdsa.verify(p1363)) {
+            if (!Ecdsa.verifyP1363(cert.getPublicKey(), Ecdsa.Hash.SHA384, report.signedBytes(), p1363)) {
                 throw new EvidenceRejected(
                         Reason.SIGNATURE, "SIGNATURE", "the report's ECDSA P-384 signature does not verify with the " + keyName);
             }

@@ -2,51 +2,47 @@
 package org.openccm.attestation.x509;
 
 import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.security.cert.CertPath;
-import java.security.cert.CertPathValidator;
-import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.CertificateNotYetValidException;
-import java.security.cert.PKIXCertPathChecker;
-import java.security.cert.PKIXParameters;
-import java.security.cert.PKIXReason;
-import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.Collection;
 import java.util.Date;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.openccm.attestation.EvidenceRejected;
 import org.openccm.attestation.EvidenceRejected.Reason;
 
 /**
- * Checks a certificate chain the way attestation needs it, with the JDK's PKIX {@link CertPathValidator}: the last
- * certificate must be one of the pinned vendor roots, which is the only trust anchor; every certificate must be
- * valid at the verification instant (not the wall clock); each issuer must be a CA (basic constraints, path length,
- * keyCertSign) whose subject is the next certificate's issuer, and must have signed it. Revocation is the caller's
- * step (DCAP checks Intel's CRLs itself).
+ * Checks a certificate chain the way attestation needs it: the last certificate must be one of the pinned vendor
+ * roots, which is the only trust anchor; every certificate must be valid at the verification instant (not the wall
+ * clock); each issuer must be a CA (basic constraints, path length, keyCertSign) whose subject is the next
+ * certificate's issuer, and must have signed it; no certificate may carry a critical extension nobody reads. These
+ * are the rules of RFC 5280 path validation that the JDK's PKIX validator applied here before; they are applied
+ * directly so that the signatures go through {@link Ecdsa} and verified links are remembered
+ * ({@link VerificationCache}). Revocation is the caller's step (DCAP checks Intel's CRLs itself).
  */
 public final class CertificateChains {
-    // Chains that passed PKIX, keyed by the SHA-256 of their encodings. Vendor chains repeat in every piece of
-    // evidence, so a repeated attestation pays only for its own signatures. Validity at the verification instant
-    // and root pinning are still checked on every call; what PKIX checks besides does not depend on the instant.
-    private static final int MAX_CACHED_CHAINS = 4096;
-    private static final Set<String> VERIFIED_CHAINS = ConcurrentHashMap.newKeySet();
-
     /**
-     * Vendor extensions that are marked critical and that the verifiers read themselves: TCG DICE TcbInfo, UEID and
-     * MultiTcbInfo (NVIDIA's device certificates carry the FWID in TcbInfo, see NvidiaGpuVerifier).
+     * Critical extensions that are processed: basic constraints and key usage (here), extended key usage and subject
+     * alternative names (which constrain nothing without a name or usage being asked for, as in PKIX), and the vendor
+     * extensions the verifiers read themselves: TCG DICE TcbInfo, UEID and MultiTcbInfo (NVIDIA's device
+     * certificates carry the FWID in TcbInfo, see NvidiaGpuVerifier).
      */
-    private static final Set<String> HANDLED_CRITICAL_EXTENSIONS = Set.of("2.23.133.5.4.1", "2.23.133.5.4.4", "2.23.133.5.4.5");
+    private static final Set<String> HANDLED_CRITICAL_EXTENSIONS = Set.of(
+            "2.5.29.19", "2.5.29.15", "2.5.29.37", "2.5.29.17", "2.23.133.5.4.1", "2.23.133.5.4.4", "2.23.133.5.4.5");
+
+    private static final int KEY_CERT_SIGN = 5;
 
     private CertificateChains() {}
 
@@ -60,6 +56,21 @@ public final class CertificateChains {
     }
 
     public static List<X509Certificate> parseAll(String field, byte[] pemOrDer) throws EvidenceRejected {
+        List<byte[]> pem = pemCertificates(pemOrDer);
+        if (pem != null) {
+            // One by one: the JDK's factory hands back the certificate it already parsed for an encoding only then
+            // (not from generateCertificates), which spares re-parsing the vendor chains each evidence repeats.
+            List<X509Certificate> out = new ArrayList<>();
+            try {
+                CertificateFactory factory = CertificateFactory.getInstance("X.509");
+                for (byte[] der : pem) {
+                    out.add((X509Certificate) factory.generateCertificate(new ByteArrayInputStream(der)));
+                }
+            } catch (CertificateException | RuntimeException e) {
+                throw new EvidenceRejected(Reason.CHAIN, field, "not valid X.509 certificates: " + e.getMessage());
+            }
+            return out;
+        }
         try {
             Collection<? extends java.security.cert.Certificate> all = CertificateFactory.getInstance("X.509")
                     .generateCertificates(new ByteArrayInputStream(pemOrDer));
@@ -73,14 +84,45 @@ public final class CertificateChains {
         }
     }
 
+    /** The DER of each PEM CERTIFICATE block, in order; null when the input is not only PEM certificates. */
+    private static List<byte[]> pemCertificates(byte[] input) {
+        String text = new String(input, StandardCharsets.ISO_8859_1);
+        String begin = "-----BEGIN CERTIFICATE-----";
+        String end = "-----END CERTIFICATE-----";
+        List<byte[]> out = new ArrayList<>();
+        int at = 0;
+        while (true) {
+            int start = text.indexOf("-----BEGIN ", at);
+            if (start < 0) {
+                break;
+            }
+            int stop = text.indexOf(end, start);
+            if (!text.startsWith(begin, start) || stop < 0) {
+                return null;
+            }
+            try {
+                out.add(Base64.getMimeDecoder().decode(text.substring(start + begin.length(), stop)));
+            } catch (IllegalArgumentException e) {
+                return null;
+            }
+            at = stop + end.length();
+        }
+        return out.isEmpty() ? null : out;
+    }
+
     /**
      * @param chain leaf first, each certificate issued by the next; the last must be a pinned root
      * @param names how each position is called in the vendor's terms, for the error messages
      */
     public static void verify(List<X509Certificate> chain, List<String> names, Collection<X509Certificate> roots, Instant now)
             throws EvidenceRejected {
+        int n = chain.size();
+        byte[][] encodings = new byte[n][];
+        for (int i = 0; i < n; i++) {
+            encodings[i] = encoding(chain.get(i), names.get(i));
+        }
         X509Certificate last = chain.getLast();
-        boolean pinned = roots.stream().anyMatch(root -> sameCertificate(root, last));
+        boolean pinned = roots.stream().anyMatch(root -> sameCertificate(root, encodings[n - 1]));
         if (!pinned) {
             throw new EvidenceRejected(
                     Reason.WRONG_ROOT,
@@ -88,7 +130,7 @@ public final class CertificateChains {
                     "is not a pinned vendor root (" + last.getSubjectX500Principal().getName() + ")");
         }
         Date at = Date.from(now);
-        for (int i = 0; i < chain.size(); i++) {
+        for (int i = 0; i < n; i++) {
             X509Certificate cert = chain.get(i);
             try {
                 cert.checkValidity(at);
@@ -102,85 +144,78 @@ public final class CertificateChains {
                         "not valid before " + cert.getNotBefore().toInstant() + ", checked at " + now);
             }
         }
-        String key = digest(chain);
-        if (VERIFIED_CHAINS.contains(key)) {
-            return;
+        byte[][] digests = new byte[n][];
+        for (int i = 0; i < n; i++) {
+            digests[i] = VerificationCache.sha256(encodings[i]);
         }
-        validate(chain, names, at);
-        if (VERIFIED_CHAINS.size() >= MAX_CACHED_CHAINS) {
-            VERIFIED_CHAINS.clear();
+        // The pinned root vouches for itself: only its self-signature is checked (as PKIX does with a trust anchor).
+        X509Certificate root = last;
+        VerificationCache.once(VerificationCache.link(digests[n - 1], digests[n - 1]), () -> {
+            if (!signedBy(root, root)) {
+                throw new EvidenceRejected(Reason.CHAIN, names.getLast(), "the root's self-signature does not verify");
+            }
+        });
+        // From the root down, as RFC 5280 6.1 processes a path: the room left below each CA for more CAs.
+        int maxPathLength = n - 1;
+        for (int i = n - 2; i >= 0; i--) {
+            X509Certificate cert = chain.get(i);
+            X509Certificate issuer = chain.get(i + 1);
+            String field = names.get(i);
+            String issuerName = names.get(i + 1);
+            VerificationCache.once(VerificationCache.link(digests[i + 1], digests[i]), () -> link(cert, issuer, field, issuerName));
+            if (i > 0) {
+                String issued = names.get(i - 1);
+                boolean[] usage = cert.getKeyUsage();
+                if (usage != null && (usage.length <= KEY_CERT_SIGN || !usage[KEY_CERT_SIGN])) {
+                    throw new EvidenceRejected(Reason.ISSUER_NOT_CA, field, "may not sign certificates (key usage), yet it issued " + issued);
+                }
+                if (cert.getBasicConstraints() < 0) {
+                    throw new EvidenceRejected(Reason.ISSUER_NOT_CA, field, "is not a CA (basic constraints), yet it issued " + issued);
+                }
+                if (!cert.getSubjectX500Principal().equals(cert.getIssuerX500Principal())) {
+                    if (maxPathLength <= 0) {
+                        throw new EvidenceRejected(Reason.ISSUER_NOT_CA, field, "is beyond its issuers' path length constraint");
+                    }
+                    maxPathLength--;
+                }
+                maxPathLength = Math.min(maxPathLength, cert.getBasicConstraints());
+            }
+            Set<String> critical = cert.getCriticalExtensionOIDs();
+            if (critical != null) {
+                for (String oid : critical) {
+                    if (!HANDLED_CRITICAL_EXTENSIONS.contains(oid)) {
+                        throw new EvidenceRejected(Reason.CHAIN, field,
+                                "is not a valid link of the chain: it carries the critical extension " + oid + ", which nothing here processes");
+                    }
+                }
+            }
         }
-        VERIFIED_CHAINS.add(key);
     }
 
-    private static void validate(List<X509Certificate> chain, List<String> names, Date at) throws EvidenceRejected {
-        X509Certificate root = chain.getLast();
+    /** What is true of a subject and its issuer forever: the names chain, and the issuer's key signed the subject. */
+    private static void link(X509Certificate cert, X509Certificate issuer, String field, String issuerName) throws EvidenceRejected {
+        if (!cert.getIssuerX500Principal().equals(issuer.getSubjectX500Principal())) {
+            throw new EvidenceRejected(Reason.CHAIN, field, "its issuer name is not the subject of " + issuerName);
+        }
+        if (!signedBy(cert, issuer)) {
+            throw new EvidenceRejected(Reason.CHAIN, field, "signature does not verify with the key of " + issuerName);
+        }
+    }
+
+    private static boolean signedBy(X509Certificate cert, X509Certificate issuer) {
         try {
-            root.verify(root.getPublicKey());
+            return X509Signatures.verify(cert.getSigAlgOID(), cert.getSigAlgParams(), cert.getTBSCertificate(), cert.getSignature(),
+                    issuer.getPublicKey());
         } catch (GeneralSecurityException e) {
-            throw new EvidenceRejected(Reason.CHAIN, names.getLast(), "the root's self-signature does not verify");
+            return false;
         }
-        if (chain.size() == 1) {
-            return;
-        }
+    }
+
+    private static byte[] encoding(X509Certificate cert, String field) throws EvidenceRejected {
         try {
-            CertPath path = CertificateFactory.getInstance("X.509").generateCertPath(chain.subList(0, chain.size() - 1));
-            PKIXParameters parameters = new PKIXParameters(Set.of(new TrustAnchor(root, null)));
-            parameters.setDate(at);
-            parameters.setRevocationEnabled(false);
-            parameters.addCertPathChecker(new VendorExtensions());
-            CertPathValidator.getInstance("PKIX").validate(path, parameters);
-        } catch (CertPathValidatorException e) {
-            throw refusal(e, names);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("PKIX validation is unavailable", e);
-        }
-    }
-
-    private static EvidenceRejected refusal(CertPathValidatorException e, List<String> names) {
-        int index = e.getIndex();
-        String field = index >= 0 && index < names.size() ? names.get(index) : names.getFirst();
-        String issuer = index >= 0 && index + 1 < names.size() ? names.get(index + 1) : "its issuer";
-        CertPathValidatorException.Reason reason = e.getReason();
-        if (reason == PKIXReason.NOT_CA_CERT || reason == PKIXReason.INVALID_KEY_USAGE) {
-            // PKIX names the certificate that acts as an issuer without being allowed to.
-            String issued = index >= 1 && index - 1 < names.size() ? names.get(index - 1) : "a certificate";
-            String what = reason == PKIXReason.NOT_CA_CERT ? "is not a CA (basic constraints)" : "may not sign certificates (key usage)";
-            return new EvidenceRejected(Reason.ISSUER_NOT_CA, field, what + ", yet it issued " + issued);
-        }
-        if (reason == PKIXReason.PATH_TOO_LONG) {
-            return new EvidenceRejected(Reason.ISSUER_NOT_CA, field, "is beyond its issuers' path length constraint");
-        }
-        if (reason == CertPathValidatorException.BasicReason.EXPIRED || reason == CertPathValidatorException.BasicReason.NOT_YET_VALID) {
-            return new EvidenceRejected(Reason.EXPIRED, field, e.getMessage());
-        }
-        if (reason == PKIXReason.NAME_CHAINING) {
-            return new EvidenceRejected(Reason.CHAIN, field, "its issuer name is not the subject of " + issuer);
-        }
-        if (reason == CertPathValidatorException.BasicReason.INVALID_SIGNATURE) {
-            return new EvidenceRejected(Reason.CHAIN, field, "signature does not verify with the key of " + issuer);
-        }
-        return new EvidenceRejected(Reason.CHAIN, field, "is not a valid link of the chain: " + e.getMessage());
-    }
-
-    /** Marks the critical vendor extensions that OpenCCM's verifiers read as handled (see the constant). */
-    private static final class VendorExtensions extends PKIXCertPathChecker {
-        @Override
-        public void init(boolean forward) {}
-
-        @Override
-        public boolean isForwardCheckingSupported() {
-            return true;
-        }
-
-        @Override
-        public Set<String> getSupportedExtensions() {
-            return HANDLED_CRITICAL_EXTENSIONS;
-        }
-
-        @Override
-        public void check(java.security.cert.Certificate cert, Collection<String> unresolvedCritExts) {
-            unresolvedCritExts.removeAll(HANDLED_CRITICAL_EXTENSIONS);
+            return cert.getEncoded();
+        } catch (CertificateEncodingException e) {
+            throw new EvidenceRejected(Reason.CHAIN, field, "cannot be encoded: " + e.getMessage());
         }
     }
 
@@ -193,26 +228,10 @@ public final class CertificateChains {
         }
     }
 
-    private static String digest(List<X509Certificate> chain) {
+    private static boolean sameCertificate(X509Certificate a, byte[] encoding) {
         try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            for (X509Certificate c : chain) {
-                sha.update(sha256(c.getEncoded()));
-            }
-            return HexFormat.of().formatHex(sha.digest());
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static byte[] sha256(byte[] bytes) throws GeneralSecurityException {
-        return MessageDigest.getInstance("SHA-256").digest(bytes);
-    }
-
-    private static boolean sameCertificate(X509Certificate a, X509Certificate b) {
-        try {
-            return Arrays.equals(a.getEncoded(), b.getEncoded());
-        } catch (java.security.cert.CertificateEncodingException e) {
+            return Arrays.equals(a.getEncoded(), encoding);
+        } catch (CertificateEncodingException e) {
             return false;
         }
     }

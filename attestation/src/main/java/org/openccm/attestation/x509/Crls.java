@@ -31,11 +31,27 @@ public final class Crls {
      */
     public static void verify(X509CRL crl, X509Certificate issuer, String field, Instant now, Duration grace, List<String> warnings)
             throws EvidenceRejected {
+        byte[] issuerDer;
+        byte[] crlDer;
         try {
-            crl.verify(issuer.getPublicKey());
+            issuerDer = issuer.getEncoded();
+            crlDer = crl.getEncoded();
         } catch (GeneralSecurityException e) {
-            throw new EvidenceRejected(Reason.SIGNATURE, field, "is not signed by " + issuer.getSubjectX500Principal().getName());
+            throw new EvidenceRejected(Reason.MALFORMED, field, "cannot be encoded: " + e.getMessage());
         }
+        // A CRL's signature, once verified, stays verified; whether it is current is checked below every time.
+        VerificationCache.once(VerificationCache.signature(issuerDer, crlDer, new byte[0]), () -> {
+            boolean signed;
+            try {
+                signed = X509Signatures.verify(crl.getSigAlgOID(), crl.getSigAlgParams(), crl.getTBSCertList(), crl.getSignature(),
+                        issuer.getPublicKey());
+            } catch (GeneralSecurityException e) {
+                signed = false;
+            }
+            if (!signed) {
+                throw new EvidenceRejected(Reason.SIGNATURE, field, "is not signed by " + issuer.getSubjectX500Principal().getName());
+            }
+        });
         Instant next = crl.getNextUpdate() == null ? null : crl.getNextUpdate().toInstant();
         if (now.isBefore(crl.getThisUpdate().toInstant()) || (next != null && now.isAfter(next.plus(grace)))) {
             throw new EvidenceRejected(Reason.EXPIRED, field, "is not current at " + now + " (" + crl.getThisUpdate().toInstant() + " .. "

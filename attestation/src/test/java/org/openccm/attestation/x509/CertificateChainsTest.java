@@ -127,6 +127,30 @@ class CertificateChainsTest {
         assertRefused(List.of(leaf, intermediate, root), Reason.CHAIN, "intermediate", "signature");
     }
 
+    @Test
+    void aChainVerifiedBeforeIsStillCheckedForValidityAtEachClock() throws Exception {
+        X509Certificate intermediate = cert("CN=Intermediate", intermediateKey.getPublic(), "CN=Root", rootKey.getPrivate(), ca(), NOW);
+        X509Certificate leaf = cert("CN=Leaf", leafKey.getPublic(), "CN=Intermediate", intermediateKey.getPrivate(), endEntity(), NOW);
+        List<X509Certificate> chain = List.of(leaf, intermediate, root);
+        CertificateChains.verify(chain, NAMES, List.of(root), NOW);
+
+        assertThatThrownBy(() -> CertificateChains.verify(chain, NAMES, List.of(root), NOW.plus(400, ChronoUnit.DAYS)))
+                .isInstanceOfSatisfying(EvidenceRejected.class, e -> assertThat(e.reason()).isEqualTo(Reason.EXPIRED));
+    }
+
+    @Test
+    void aRememberedLinkVouchesOnlyForTheExactCertificates() throws Exception {
+        X509Certificate intermediate = cert("CN=Intermediate", intermediateKey.getPublic(), "CN=Root", rootKey.getPrivate(), ca(), NOW);
+        X509Certificate leaf = cert("CN=Leaf", leafKey.getPublic(), "CN=Intermediate", intermediateKey.getPrivate(), endEntity(), NOW);
+        CertificateChains.verify(List.of(leaf, intermediate, root), NAMES, List.of(root), NOW);
+        // The same certificate with one bit of its signature flipped: it parses, and its link must be checked anew.
+        byte[] der = leaf.getEncoded();
+        der[der.length - 2] ^= 1;
+        X509Certificate tampered = CertificateChains.parse("leaf", der);
+
+        assertRefused(List.of(tampered, intermediate, root), Reason.CHAIN, "leaf", "signature");
+    }
+
     private void assertRefused(List<X509Certificate> chain, Reason reason, String field, String detail) {
         assertThatThrownBy(() -> CertificateChains.verify(chain, NAMES, List.of(root), NOW))
                 .isInstanceOfSatisfying(EvidenceRejected.class, e -> {
