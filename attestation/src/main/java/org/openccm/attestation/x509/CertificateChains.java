@@ -96,8 +96,12 @@ public final class CertificateChains {
             if (start < 0) {
                 break;
             }
-            int stop = text.indexOf(end, start);
-            if (!text.startsWith(begin, start) || stop < 0) {
+            if (!text.startsWith(begin, start)) {
+                return null;
+            }
+            // Looked for after the whole BEGIN line: an END marker may share dashes with it in hostile input.
+            int stop = text.indexOf(end, start + begin.length());
+            if (stop < 0) {
                 return null;
             }
             try {
