@@ -10,6 +10,7 @@ import org.openccm.server.account.AccountService;
 import org.openccm.server.identity.Caller;
 import org.openccm.server.identity.Role;
 import org.openccm.server.account.Roles;
+import org.openccm.server.web.NodeEnrollment;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -36,9 +37,6 @@ class AccountController {
     record AccountRequest(
             String name, String customLogo, List<Object> authConfigs, Object nodeEnrollment, String component) {}
 
-    /** Fortanix's NodeEnrollment: OpenCCM never lets a node enroll without attestation. */
-    record NodeEnrollment(boolean attestationEnforcementDisabledInsecure) {}
-
     /**
      * Fortanix's Account: {@code roles} in its names (READER, WRITER, MANAGER), {@code role} in OpenCCM's.
      */
@@ -61,7 +59,7 @@ class AccountController {
                     m.role(),
                     "ACTIVE",
                     "Active",
-                    new NodeEnrollment(false),
+                    NodeEnrollment.ENFORCED,
                     "DEFAULT");
         }
     }

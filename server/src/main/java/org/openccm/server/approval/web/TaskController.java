@@ -37,7 +37,11 @@ class TaskController {
         this.tasks = tasks;
     }
 
-    record TaskStatusInfo(TaskStatus status, long createdAt, long statusUpdatedAt) {}
+    record TaskStatusInfo(TaskStatus status, long createdAt, long statusUpdatedAt) {
+        static TaskStatusInfo of(Task t) {
+            return new TaskStatusInfo(t.status(), t.createdAt().getEpochSecond(), t.statusUpdatedAt().getEpochSecond());
+        }
+    }
 
     record RequesterInfo(String requesterType, UUID userId) {}
 
@@ -67,7 +71,7 @@ class TaskController {
                     t.entityId(),
                     t.appId(),
                     t.groupId(),
-                    new TaskStatusInfo(t.status(), t.createdAt().getEpochSecond(), t.statusUpdatedAt().getEpochSecond()),
+                    TaskStatusInfo.of(t),
                     t.description(),
                     t.subject(),
                     t.subjectSha256(),
@@ -137,7 +141,7 @@ class TaskController {
         return new TaskResult(
                 t.id(),
                 t.type(),
-                new TaskStatusInfo(t.status(), t.createdAt().getEpochSecond(), t.statusUpdatedAt().getEpochSecond()),
+                TaskStatusInfo.of(t),
                 t.type() == TaskType.BUILD_WHITELIST ? t.entityId() : null);
     }
 

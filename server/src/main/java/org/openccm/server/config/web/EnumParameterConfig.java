@@ -2,7 +2,7 @@
 package org.openccm.server.config.web;
 
 import com.fasterxml.jackson.annotation.JsonAlias;
-import com.fasterxml.jackson.annotation.JsonProperty;
+import org.openccm.server.error.EnumNames;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.convert.converter.Converter;
 import org.springframework.core.convert.converter.ConverterFactory;
@@ -40,27 +40,15 @@ class EnumParameterConfig implements WebMvcConfigurer {
         }
 
         private static boolean matches(Class<?> type, Enum<?> constant, String value) {
-            if (constant.name().equals(value)) {
+            if (constant.name().equals(value) || EnumNames.jsonName(constant).equals(value)) {
                 return true;
             }
             try {
-                var field = type.getField(constant.name());
-                JsonProperty wire = field.getAnnotation(JsonProperty.class);
-                if (wire != null && wire.value().equals(value)) {
-                    return true;
-                }
-                JsonAlias aliases = field.getAnnotation(JsonAlias.class);
-                if (aliases != null) {
-                    for (String alias : aliases.value()) {
-                        if (alias.equals(value)) {
-                            return true;
-                        }
-                    }
-                }
+                JsonAlias aliases = type.getField(constant.name()).getAnnotation(JsonAlias.class);
+                return aliases != null && java.util.Arrays.asList(aliases.value()).contains(value);
             } catch (NoSuchFieldException impossible) {
                 return false;
             }
-            return false;
         }
     }
 }

@@ -50,7 +50,11 @@ class NodeController {
     }
 
     /** Fortanix's AppNodeInfo: the app the node runs, with its latest certificate. */
-    record AppNodeInfo(UUID nodeId, String nodeName, UUID appId, UUID buildId, long createdAt, CertificateInfo certificate) {}
+    record AppNodeInfo(UUID nodeId, String nodeName, UUID appId, UUID buildId, long createdAt, CertificateInfo certificate) {
+        static AppNodeInfo of(Node n, IssuedCertificate latest) {
+            return new AppNodeInfo(n.id(), n.name(), n.appId(), n.buildId(), n.createdAt().getEpochSecond(), CertificateInfo.of(latest));
+        }
+    }
 
     /** Fortanix's SgxInfo; OpenCCM does not learn the platform software's version. */
     record SgxInfo(String version) {}
@@ -113,10 +117,7 @@ class NodeController {
     @PreAuthorize(Roles.READ)
     @Operation(summary = "The certificate most recently issued to the node")
     CertificateInfo certificate(@AuthenticationPrincipal Caller caller, @PathVariable("node-id") UUID id) {
-        UUID account = caller.account();
-        nodes.get(account, id);
-        return certificates.forNode(account, id).stream().findFirst().map(CertificateInfo::of)
-                .orElseThrow(() -> new NotFound("certificate of node", id));
+        return CertificateInfo.of(latest(caller.account(), id, null));
     }
 
     @GetMapping("/v1/nodes/{node-id}/certificates")
@@ -173,9 +174,7 @@ class NodeController {
         Page page = Page.of(limit, offset);
         int total = nodes.countOfBuild(account, buildId);
         List<AppNodeInfo> items = nodes.ofBuild(account, buildId, page.limit(), page.offset()).stream()
-                .flatMap(n -> certificates.forNode(account, n.id()).stream().findFirst()
-                        .map(c -> new AppNodeInfo(n.id(), n.name(), n.appId(), n.buildId(), n.createdAt().getEpochSecond(), CertificateInfo.of(c)))
-                        .stream())
+                .flatMap(n -> certificates.forNode(account, n.id()).stream().findFirst().map(c -> AppNodeInfo.of(n, c)).stream())
                 .toList();
         return new DeploymentList(page.metadata(total, total), items);
     }
@@ -208,7 +207,7 @@ class NodeController {
         IssuedCertificate latest = issued.isEmpty() ? null : issued.getFirst();
         List<AppNodeInfo> apps = latest == null
                 ? List.of()
-                : List.of(new AppNodeInfo(n.id(), n.name(), n.appId(), n.buildId(), n.createdAt().getEpochSecond(), CertificateInfo.of(latest)));
+                : List.of(AppNodeInfo.of(n, latest));
         return new NodeResponse(
                 n.id(),
                 n.name(),

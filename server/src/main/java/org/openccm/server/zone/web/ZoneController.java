@@ -12,6 +12,7 @@ import org.openccm.server.pki.CertificateService;
 import org.openccm.server.zone.JoinToken;
 import org.openccm.server.zone.Zone;
 import org.openccm.server.zone.ZoneService;
+import org.openccm.server.web.NodeEnrollment;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -43,9 +44,6 @@ class ZoneController {
         this.zones = zones;
         this.certificates = certificates;
     }
-
-    /** Fortanix's NodeEnrollment: attestation is always enforced in OpenCCM. */
-    record NodeEnrollment(boolean attestationEnforcementDisabledInsecure) {}
 
     /** Fortanix's Zone; {@code certificate} is the zone's CA (the account CA), PEM. */
     record ZoneResponse(
@@ -163,6 +161,6 @@ class ZoneController {
 
     private static ZoneResponse response(Zone z, String ca) {
         return new ZoneResponse(z.accountId(), z.id(), z.name(), z.description(), z.isDefault(), ca, NODE_REFRESH_INTERVAL,
-                NODE_RENEWAL_THRESHOLD, new NodeEnrollment(false), z.createdAt().getEpochSecond());
+                NODE_RENEWAL_THRESHOLD, NodeEnrollment.ENFORCED, z.createdAt().getEpochSecond());
     }
 }
