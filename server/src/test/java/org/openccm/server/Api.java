@@ -153,8 +153,19 @@ public final class Api {
     }
 
     public static Response send(HttpRequest.Builder request) {
+        return send(HTTP, request);
+    }
+
+    /** Sends on a connection of its own, closed afterwards: no keep-alive connection shared with other requests. */
+    public static Response sendOnNewConnection(HttpRequest.Builder request) {
+        try (HttpClient own = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+            return send(own, request);
+        }
+    }
+
+    private static Response send(HttpClient client, HttpRequest.Builder request) {
         try {
-            HttpResponse<String> r = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
             JsonNode body = r.body().isEmpty() ? JSON.missingNode() : parse(r.body());
             return new Response(r.statusCode(), body, r);
         } catch (IOException e) {

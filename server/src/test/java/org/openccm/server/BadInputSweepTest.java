@@ -3,6 +3,7 @@ package org.openccm.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
@@ -31,6 +32,7 @@ class BadInputSweepTest extends ApiTest {
             "..%2F..%2Fetc", "%00", UUID.randomUUID().toString());
 
     private final List<String> failures = new ArrayList<>();
+    private final List<String> retried = new ArrayList<>();
     private int sent;
 
     @Test
@@ -48,7 +50,7 @@ class BadInputSweepTest extends ApiTest {
             }
         }
         System.out.println("[openccm] bad-input sweep: " + sent + " requests over the operations of /v1/openapi.json, "
-                + failures.size() + " wrong answers");
+                + failures.size() + " wrong answers, " + retried.size() + " sent again after a closed connection " + retried);
         assertThat(failures).as("wrong answers to bad input").isEmpty();
         assertThat(sent).isGreaterThan(2000);
     }
@@ -197,11 +199,26 @@ class BadInputSweepTest extends ApiTest {
             b.header("Content-Type", contentType);
         }
         b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
-        Api.Response r = Api.send(b);
+        String request = method + " " + (path.length() > 120 ? path.substring(0, 120) + "..." : path) + " [" + contentType + ", "
+                + (body == null ? 0 : body.length) + " B]";
+        Api.Response r;
+        try {
+            r = Api.send(b);
+        } catch (UncheckedIOException noAnswer) {
+            // A keep-alive connection the server closed just as the client's pool handed it out again is a transport
+            // race (seen once in CI as "header parser received no bytes"), not an answer to this input: one retry on
+            // a connection of its own tells it from a server that drops this request, which is a failure.
+            try {
+                r = Api.sendOnNewConnection(b);
+                retried.add(request + ": " + noAnswer.getMessage());
+            } catch (UncheckedIOException again) {
+                failures.add("no answer: " + request + ": " + again.getMessage());
+                return;
+            }
+        }
         sent++;
         String text = r.raw().body() == null ? "" : r.raw().body();
-        String what = method + " " + (path.length() > 120 ? path.substring(0, 120) + "..." : path) + " [" + contentType + ", "
-                + (body == null ? 0 : body.length) + " B]: " + r.status() + " " + (text.length() > 300 ? text.substring(0, 300) : text);
+        String what = request + ": " + r.status() + " " + (text.length() > 300 ? text.substring(0, 300) : text);
         if (r.status() >= 500) {
             failures.add("5xx: " + what);
             return;
