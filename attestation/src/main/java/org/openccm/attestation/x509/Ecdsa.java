@@ -10,6 +10,7 @@ import java.security.interfaces.ECPublicKey;
 import java.security.spec.ECField;
 import java.security.spec.ECFieldFp;
 import java.security.spec.ECParameterSpec;
+import java.security.spec.ECPoint;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -112,6 +113,22 @@ public final class Ecdsa {
         return verify(publicKey(key), hash, data, 0, data.length, signature, StandardDSAEncoding.INSTANCE);
     }
 
+    /**
+     * {@link #verifyDer} for a key seen once (a certificate request's): it is not kept among the prepared keys, where
+     * it would push out the keys that do repeat.
+     */
+    public static boolean verifyDerOnce(PublicKey key, Hash hash, byte[] data, byte[] signature) throws InvalidKeyException {
+        Curve curve = curve(key);
+        ECPoint w = ((ECPublicKey) key).getW();
+        ECPublicKeyParameters parameters;
+        try {
+            parameters = new ECPublicKeyParameters(curve.domain().getCurve().createPoint(w.getAffineX(), w.getAffineY()), curve.domain());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidKeyException("not a point of " + curve.name() + ": " + e.getMessage());
+        }
+        return verify(parameters, hash, data, 0, data.length, signature, StandardDSAEncoding.INSTANCE);
+    }
+
     private static boolean verify(ECPublicKeyParameters key, Hash hash, byte[] data, int offset, int length, byte[] signature,
             DSAEncoding encoding) {
         BigInteger[] rs;
@@ -126,12 +143,17 @@ public final class Ecdsa {
     }
 
     private static ECPublicKeyParameters publicKey(PublicKey key) throws InvalidKeyException {
+        ECPoint w = ((ECPublicKey) key).getW();
+        return point(curve(key), w.getAffineX(), w.getAffineY());
+    }
+
+    private static Curve curve(PublicKey key) throws InvalidKeyException {
         if (!(key instanceof ECPublicKey ec)) {
             throw new InvalidKeyException("not an EC public key: " + key.getAlgorithm());
         }
         for (Curve curve : CURVES) {
             if (curve.describes(ec.getParams())) {
-                return point(curve, ec.getW().getAffineX(), ec.getW().getAffineY());
+                return curve;
             }
         }
         throw new InvalidKeyException("the key is on none of the curves P-256, P-384, P-521");

@@ -32,10 +32,12 @@ class EcdsaTest {
 
         assertThat(Ecdsa.verifyP1363(pair.getPublic(), hash, MESSAGE, p1363)).isTrue();
         assertThat(Ecdsa.verifyDer(pair.getPublic(), hash, MESSAGE, der)).isTrue();
+        assertThat(Ecdsa.verifyDerOnce(pair.getPublic(), hash, MESSAGE, der)).isTrue();
         p1363[5] ^= 1;
         der[der.length - 3] ^= 1;
         assertThat(Ecdsa.verifyP1363(pair.getPublic(), hash, MESSAGE, p1363)).isFalse();
         assertThat(Ecdsa.verifyDer(pair.getPublic(), hash, MESSAGE, der)).isFalse();
+        assertThat(Ecdsa.verifyDerOnce(pair.getPublic(), hash, MESSAGE, der)).isFalse();
         byte[] other = MESSAGE.clone();
         other[0] ^= 1;
         p1363[5] ^= 1;

@@ -8,13 +8,13 @@ import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.PublicKey;
-import java.security.Signature;
 import java.security.spec.ECGenParameterSpec;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.util.HexFormat;
+import org.openccm.attestation.x509.Ecdsa;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Propagation;
@@ -79,12 +79,10 @@ public class ServerKeys {
                 "server-secret:" + name);
     }
 
+    /** SHA256withECDSA, DER: session tokens and audit checkpoints (every request verifies a token). */
     public static byte[] sign(PrivateKey key, byte[] data) {
         try {
-            Signature ecdsa = Signature.getInstance("SHA256withECDSA");
-            ecdsa.initSign(key);
-            ecdsa.update(data);
-            return ecdsa.sign();
+            return EcdsaSigning.sign(key, EcdsaSigning.Hash.SHA256, data);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
@@ -92,10 +90,7 @@ public class ServerKeys {
 
     public static boolean verify(PublicKey key, byte[] data, byte[] signature) {
         try {
-            Signature ecdsa = Signature.getInstance("SHA256withECDSA");
-            ecdsa.initVerify(key);
-            ecdsa.update(data);
-            return ecdsa.verify(signature);
+            return Ecdsa.verifyDer(key, Ecdsa.Hash.SHA256, data, signature);
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             return false;
         }

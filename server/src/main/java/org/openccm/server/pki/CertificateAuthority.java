@@ -44,9 +44,8 @@ import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.ContentSigner;
-import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.openccm.server.account.AccountCreated;
+import org.openccm.server.keys.EcdsaSigning;
 import org.openccm.server.keys.MasterKey;
 import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -129,7 +128,7 @@ public class CertificateAuthority {
             b.addExtension(
                     new ASN1ObjectIdentifier(IMAGE_EXTENSION_OID), false, new DERUTF8String(request.imageDescription()));
             return sign(b, ca.key());
-        } catch (GeneralSecurityException | OperatorCreationException | java.io.IOException e) {
+        } catch (GeneralSecurityException | java.io.IOException e) {
             throw new IllegalStateException("cannot issue a certificate", e);
         }
     }
@@ -150,9 +149,9 @@ public class CertificateAuthority {
                     Extension.authorityKeyIdentifier,
                     false,
                     new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(ca.certificate()));
-            ContentSigner signer = new JcaContentSignerBuilder("SHA384withECDSA").build(ca.key());
+            ContentSigner signer = EcdsaSigning.contentSigner(ca.key());
             return new JcaX509CRLConverter().getCRL(b.build(signer));
-        } catch (GeneralSecurityException | OperatorCreationException | java.io.IOException e) {
+        } catch (GeneralSecurityException | java.io.IOException e) {
             throw new IllegalStateException("cannot sign the CRL", e);
         }
     }
@@ -188,7 +187,7 @@ public class CertificateAuthority {
                             masterKey.seal(pair.getPrivate().getEncoded(), accountId.toString()),
                             Timestamp.from(now))
                     .update();
-        } catch (GeneralSecurityException | OperatorCreationException | java.io.IOException e) {
+        } catch (GeneralSecurityException | java.io.IOException e) {
             throw new IllegalStateException("cannot create the account CA", e);
         }
     }
@@ -217,8 +216,8 @@ public class CertificateAuthority {
     }
 
     private static X509Certificate sign(X509v3CertificateBuilder b, PrivateKey key)
-            throws OperatorCreationException, java.security.cert.CertificateException {
-        ContentSigner signer = new JcaContentSignerBuilder("SHA384withECDSA").build(key);
+            throws GeneralSecurityException {
+        ContentSigner signer = EcdsaSigning.contentSigner(key);
         X509CertificateHolder holder = b.build(signer);
         return new JcaX509CertificateConverter().getCertificate(holder);
     }
