@@ -56,14 +56,18 @@ public final class CertificateChains {
     }
 
     public static List<X509Certificate> parseAll(String field, byte[] pemOrDer) throws EvidenceRejected {
-        List<byte[]> pem = pemCertificates(pemOrDer);
-        if (pem != null) {
+        List<byte[]> each = pemCertificates(pemOrDer);
+        if (each == null) {
+            each = derSequences(pemOrDer);
+        }
+        if (each != null) {
             // One by one: the JDK's factory hands back the certificate it already parsed for an encoding only then
-            // (not from generateCertificates), which spares re-parsing the vendor chains each evidence repeats.
+            // (not from generateCertificates, which also tries PKCS#7 first and throws inside), which spares
+            // re-parsing the vendor chains and the chip certificates each evidence repeats.
             List<X509Certificate> out = new ArrayList<>();
             try {
                 CertificateFactory factory = CertificateFactory.getInstance("X.509");
-                for (byte[] der : pem) {
+                for (byte[] der : each) {
                     out.add((X509Certificate) factory.generateCertificate(new ByteArrayInputStream(der)));
                 }
             } catch (CertificateException | RuntimeException e) {
@@ -82,6 +86,44 @@ public final class CertificateChains {
         } catch (CertificateException | RuntimeException e) {
             throw new EvidenceRejected(Reason.CHAIN, field, "not valid X.509 certificates: " + e.getMessage());
         }
+    }
+
+    /**
+     * The DER SEQUENCEs that {@code input} is made of, back to back, in order, each opening with a SEQUENCE as a
+     * certificate does (its tbsCertificate; a PKCS#7 bundle opens with an OID); null when it is not exactly that (the
+     * JDK's factory then decides what it is).
+     */
+    static List<byte[]> derSequences(byte[] input) {
+        List<byte[]> out = new ArrayList<>();
+        int at = 0;
+        while (at < input.length) {
+            if (input[at] != 0x30 || at + 2 > input.length) {
+                return null;
+            }
+            int first = input[at + 1] & 0xff;
+            int header = 2;
+            long length = first;
+            if (first > 0x80) {
+                int bytes = first - 0x80;
+                if (bytes > 4 || at + 2 + bytes > input.length) {
+                    return null;
+                }
+                length = 0;
+                for (int i = 0; i < bytes; i++) {
+                    length = (length << 8) | (input[at + 2 + i] & 0xff);
+                }
+                header += bytes;
+            } else if (first == 0x80) {
+                return null; // indefinite length is BER, not DER
+            }
+            long end = at + header + length;
+            if (end > input.length || length < 2 || input[at + header] != 0x30) {
+                return null;
+            }
+            out.add(java.util.Arrays.copyOfRange(input, at, (int) end));
+            at = (int) end;
+        }
+        return out.isEmpty() ? null : out;
     }
 
     /** The DER of each PEM CERTIFICATE block, in order; null when the input is not only PEM certificates. */

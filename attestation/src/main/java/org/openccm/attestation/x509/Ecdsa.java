@@ -143,8 +143,9 @@ public final class Ecdsa {
     }
 
     private static ECPublicKeyParameters publicKey(PublicKey key) throws InvalidKeyException {
+        Curve curve = curve(key);
         ECPoint w = ((ECPublicKey) key).getW();
-        return point(curve(key), w.getAffineX(), w.getAffineY());
+        return point(curve, w.getAffineX(), w.getAffineY());
     }
 
     private static Curve curve(PublicKey key) throws InvalidKeyException {

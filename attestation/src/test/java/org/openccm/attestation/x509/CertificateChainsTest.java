@@ -50,6 +50,24 @@ class CertificateChainsTest {
     }
 
     @Test
+    void certificatesAreReadAsOneDerAsDerBackToBackAsPemAndAsPkcs7() throws Exception {
+        X509Certificate intermediate = cert("CN=Intermediate", intermediateKey.getPublic(), "CN=Root", rootKey.getPrivate(), ca(), NOW);
+        byte[] one = intermediate.getEncoded();
+        byte[] two = java.nio.ByteBuffer.allocate(one.length + root.getEncoded().length).put(one).put(root.getEncoded()).array();
+        String pem = "-----BEGIN CERTIFICATE-----\n" + java.util.Base64.getMimeEncoder().encodeToString(one) + "\n-----END CERTIFICATE-----\n";
+        byte[] pkcs7 = java.security.cert.CertificateFactory.getInstance("X.509")
+                .generateCertPath(List.of(intermediate, root)).getEncoded("PKCS7");
+
+        assertThat(CertificateChains.parseAll("c", one)).containsExactly(intermediate);
+        assertThat(CertificateChains.parseAll("c", two)).containsExactly(intermediate, root);
+        assertThat(CertificateChains.parseAll("c", pem.getBytes(java.nio.charset.StandardCharsets.US_ASCII))).containsExactly(intermediate);
+        assertThat(CertificateChains.parseAll("c", pkcs7)).containsExactlyInAnyOrder(intermediate, root);
+        assertThat(CertificateChains.derSequences(java.util.Arrays.copyOf(two, two.length - 1))).as("a cut second certificate").isNull();
+        assertThatThrownBy(() -> CertificateChains.parseAll("c", java.util.Arrays.copyOf(one, one.length - 1)))
+                .isInstanceOf(EvidenceRejected.class);
+    }
+
+    @Test
     void aLeafCertificateUsedAsAnIssuerIsRefused() {
         X509Certificate endEntity = cert("CN=Intermediate", intermediateKey.getPublic(), "CN=Root", rootKey.getPrivate(), endEntity(), NOW);
         X509Certificate leaf = cert("CN=Leaf", leafKey.getPublic(), "CN=Intermediate", intermediateKey.getPrivate(), endEntity(), NOW);
