@@ -46,7 +46,8 @@ import org.openccm.server.node.Node;
 import org.openccm.server.node.NodeService;
 import org.openccm.server.zone.ZoneService;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * verify &rarr; match &rarr; bind &rarr; issue. Refusals are decisions too: they are audited, and their audit entries
@@ -66,6 +67,7 @@ public class AttestationService {
     private final NodeService nodes;
     private final AuditLog audit;
     private final Clock clock;
+    private final TransactionTemplate transactions;
 
     AttestationService(
             EvidenceVerification verification,
@@ -79,8 +81,10 @@ public class AttestationService {
             NodeService nodes,
             AuditLog audit,
             Clock clock,
-            AttestationMetrics metrics) {
+            AttestationMetrics metrics,
+            PlatformTransactionManager transactionManager) {
         this.metrics = metrics;
+        this.transactions = new TransactionTemplate(transactionManager);
         this.zones = zones;
         this.nodes = nodes;
         this.coprocessors = coprocessors;
@@ -117,14 +121,25 @@ public class AttestationService {
      * @param nonce a nonce from {@link Challenges#issue}: consumed here, whatever the outcome; the evidence must bind
      *     SHA-256(CSR key's SubjectPublicKeyInfo ‖ nonce)
      */
-    @Transactional(noRollbackFor = AttestationRefused.class)
     public Attested attest(Caller caller, Evidence evidence, String csrPem, byte[] nonce, String nodeName) {
         long started = System.nanoTime();
         String outcome = "INVALID";
         try {
-            Attested attested = attestChecked(caller, evidence, csrPem, nonce, nodeName);
+            Checked checked = check(evidence, csrPem, nonce, nodeName);
+            // The database is used only from here on, in one transaction: a refusal's audit entry (and the nonce's
+            // use) commit although the request fails, anything else thrown rolls everything back.
+            Object result = transactions.execute(status -> {
+                try {
+                    return decideAndIssue(caller, evidence, checked, nonce);
+                } catch (AttestationRefused refused) {
+                    return refused;
+                }
+            });
+            if (result instanceof AttestationRefused refused) {
+                throw refused;
+            }
             outcome = "ACCEPTED";
-            return attested;
+            return (Attested) result;
         } catch (org.openccm.server.error.AttestationRefused e) {
             outcome = e.reason();
             throw e;
@@ -133,30 +148,50 @@ public class AttestationService {
         }
     }
 
-    private Attested attestChecked(Caller caller, Evidence evidence, String csrPem, byte[] nonce, String nodeName) {
-        UUID account = caller.account();
+    /**
+     * What the request proves before anything is looked up: the CSR's self-signature and the evidence's signatures
+     * and binding. This is most of an attestation's CPU time (and may wait for a vendor's collateral), so it is done
+     * before a database connection is taken; its verdict is used only after the nonce was consumed, so a request
+     * with a used nonce is refused for that first, as before.
+     */
+    private record Checked(PublicKey key, String node, KeyBinding binding, Instant now, VerifiedEvidence verified, EvidenceRejected rejected) {}
+
+    private Checked check(Evidence evidence, String csrPem, byte[] nonce, String nodeName) {
         PublicKey key = csrPublicKey(csrPem);
         String node = nodeName(nodeName, evidence.platform(), key);
         if (nonce == null || nonce.length != Challenges.NONCE_BYTES) {
             throw new InvalidField("nonce", "required: the " + Challenges.NONCE_BYTES
                     + "-byte nonce of POST /v1/attestation/challenge (base64), bound into the evidence with the CSR key");
         }
+        KeyBinding binding = new KeyBinding("csr", key.getEncoded(), nonce);
+        Instant now = clock.instant();
+        try {
+            VerifiedEvidence verified = verification.verify(evidence.platform(), evidence.platformEvidence(), now, binding);
+            if (!verified.bound()) {
+                throw new IllegalStateException(evidence.platform() + "'s verifier did not check the binding it was given");
+            }
+            return new Checked(key, node, binding, now, verified, null);
+        } catch (EvidenceRejected e) {
+            return new Checked(key, node, binding, now, null, e);
+        }
+    }
+
+    private Attested decideAndIssue(Caller caller, Evidence evidence, Checked checked, byte[] nonce) {
+        UUID account = caller.account();
         try {
             challenges.consume(account, nonce);
         } catch (AttestationRefused e) {
             throw refuse(caller, evidence.platform(), e.reason(), e.field(), e.getMessage(), null);
         }
-        KeyBinding binding = new KeyBinding("csr", key.getEncoded(), nonce);
-        Instant now = clock.instant();
-        VerifiedEvidence verified;
-        try {
-            verified = verification.verify(evidence.platform(), evidence.platformEvidence(), now, binding);
-        } catch (EvidenceRejected e) {
+        if (checked.rejected() != null) {
+            EvidenceRejected e = checked.rejected();
             throw refuse(caller, evidence.platform(), e.reason().name(), e.field(), e.getMessage(), null);
         }
-        if (!verified.bound()) {
-            throw new IllegalStateException(evidence.platform() + "'s verifier did not check the binding it was given");
-        }
+        PublicKey key = checked.key();
+        String node = checked.node();
+        KeyBinding binding = checked.binding();
+        Instant now = checked.now();
+        VerifiedEvidence verified = checked.verified();
         Map<String, String> measured = verified.measurement().describe();
         List<String> warnings = new ArrayList<>(verified.warnings());
         Decision decision = decide(account, verified.measurement(), evidence.gpu(), binding.digest(), now, warnings);
