@@ -374,7 +374,7 @@ export async function imagePage(main, buildId, tab = 'details', ctx) {
   add('MRSIGNER', ei.mrsigner);
   add('ISVPRODID', ei.isvprodid);
   add('ISVSVN', ei.isvsvn);
-  const a = b.attributes || {};
+  const a = imageAttributes(b);
   if (a.nitro_enclave) ['pcr0', 'pcr1', 'pcr2', 'pcr8'].forEach((k) => add(k.toUpperCase(), a.nitro_enclave[k]));
   if (a.baremetal_amd_sev_snp) { add('Measurement', a.baremetal_amd_sev_snp.measurement); add('VMPL', a.baremetal_amd_sev_snp.vmpl); }
   if (a.baremetal_tdx) ['mrtd', 'rtmr0', 'rtmr1', 'rtmr2', 'rtmr3'].forEach((k) => add(k.toUpperCase(), a.baremetal_tdx[k]));
@@ -395,6 +395,11 @@ export async function imagePage(main, buildId, tab = 'details', ctx) {
   conversionCell(b, statusCell, ctx, () => { if (ctx.isCurrent()) imagePage(main, buildId, tab, ctx); });
 }
 
+// An image's one set of attributes: the server answers them as Fortanix's map, under one name ("default").
+function imageAttributes(b) {
+  return (b.attributes && Object.values(b.attributes)[0]) || {};
+}
+
 async function policyTab(body, b) {
   let text;
   try {
@@ -405,7 +410,8 @@ async function policyTab(body, b) {
     return;
   }
   let hostData = '';
-  const policy = b.attributes && b.attributes.aci && b.attributes.aci.policy;
+  const aci = imageAttributes(b).aci;
+  const policy = aci && aci.policy;
   if (policy && crypto.subtle) {
     const bytes = Uint8Array.from(atob(policy), (c) => c.charCodeAt(0));
     const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));

@@ -54,7 +54,7 @@ class WalkthroughTest extends ApiTest {
         assertThat(UUID.fromString(app)).as("step 2: app created").isNotNull();
         JsonNode build = Api.JSON.readTree(outputs.get(2));
         assertThat(build.path("app_id").asString()).as("step 3: image registered").isEqualTo(app);
-        assertThat(build.at("/attributes/nitro_enclave/pcr0").asString()).isEqualTo(pcrs.get(0));
+        assertThat(build.at("/attributes/default/nitro_enclave/pcr0").asString()).isEqualTo(pcrs.get(0));
         assertThat(build.at("/status/status").asString()).isEqualTo("PENDING");
         JsonNode tasks = Api.JSON.readTree(outputs.get(3));
         assertThat(tasks.path("items")).as("step 4: image and domain tasks pending").hasSize(2);

@@ -52,8 +52,8 @@ class BuildApiTest extends ApiTest {
         assertThat(read.at("/enclave_info/mrsigner").asString()).isEqualTo(Fixtures.MRSIGNER);
         assertThat(read.at("/enclave_info/isvprodid").asInt()).isEqualTo(7);
         assertThat(read.at("/enclave_info/isvsvn").asInt()).isEqualTo(3);
-        assertThat(read.at("/attributes/sgx/mrenclave").asString()).isEqualTo(Fixtures.MRENCLAVE);
-        assertThat(read.at("/attributes/sgx/features/0").asString()).isEqualTo("sgx2");
+        assertThat(read.at("/attributes/default/sgx/mrenclave").asString()).isEqualTo(Fixtures.MRENCLAVE);
+        assertThat(read.at("/attributes/default/sgx/features/0").asString()).isEqualTo("sgx2");
         assertThat(read.at("/docker_info/docker_image_name").asString()).isEqualTo("registry.example.com/edp-app");
         assertThat(read.at("/docker_info/docker_version").asString()).isEqualTo("1.2.3");
         assertThat(read.at("/docker_info/docker_image_sha").asString()).isEqualTo("sha256:" + hex(32, 9));
@@ -82,11 +82,11 @@ class BuildApiTest extends ApiTest {
         JsonNode read = roundTrip(body);
 
         assertThat(read.path("platform").asString()).isEqualTo("NITRO");
-        assertThat(read.at("/attributes/nitro_enclave/hash_algorithm").asString()).isEqualTo("Sha384");
-        assertThat(read.at("/attributes/nitro_enclave/pcr0").asString()).isEqualTo(hex(48, 1));
-        assertThat(read.at("/attributes/nitro_enclave/pcr1").asString()).isEqualTo(hex(48, 2));
-        assertThat(read.at("/attributes/nitro_enclave/pcr2").asString()).isEqualTo(hex(48, 3));
-        assertThat(read.at("/attributes/nitro_enclave/pcr8").asString()).isEqualTo(hex(48, 8));
+        assertThat(read.at("/attributes/default/nitro_enclave/hash_algorithm").asString()).isEqualTo("Sha384");
+        assertThat(read.at("/attributes/default/nitro_enclave/pcr0").asString()).isEqualTo(hex(48, 1));
+        assertThat(read.at("/attributes/default/nitro_enclave/pcr1").asString()).isEqualTo(hex(48, 2));
+        assertThat(read.at("/attributes/default/nitro_enclave/pcr2").asString()).isEqualTo(hex(48, 3));
+        assertThat(read.at("/attributes/default/nitro_enclave/pcr8").asString()).isEqualTo(hex(48, 8));
         assertThat(read.path("enable_overlay_filesystem_persistence").asBoolean()).isTrue();
         assertThat(read.path("mem_size").asLong()).isEqualTo(2048);
         assertThat(read.has("enclave_info")).isFalse();
@@ -121,7 +121,7 @@ class BuildApiTest extends ApiTest {
         JsonNode read = roundTrip(body);
 
         assertThat(read.path("platform").asString()).isEqualTo("ACI");
-        assertThat(read.at("/attributes/aci/policy").asString()).isEqualTo(policy);
+        assertThat(read.at("/attributes/default/aci/policy").asString()).isEqualTo(policy);
         assertThat(read.at("/docker_info/docker_image_name").asString()).isEqualTo(Fixtures.UNREACHABLE + "/library/python");
         assertThat(read.at("/docker_info/docker_version").asString()).isEqualTo("v1");
         assertPendingTask(read);
@@ -139,15 +139,15 @@ class BuildApiTest extends ApiTest {
 
         JsonNode read = roundTrip(body);
 
-        JsonNode pcrs = read.at("/attributes/azure_cvm/pcrs");
+        JsonNode pcrs = read.at("/attributes/default/azure_cvm/pcrs");
         assertThat(read.path("platform").asString()).isEqualTo("AZURE_CVM");
         assertThat(pcrs.path("hash_alg").asString()).isEqualTo("SHA256");
         assertThat(pcrs.path("pcr0").asString()).isEqualTo(hex(32, 0));
         assertThat(pcrs.path("pcr7").asString()).isEqualTo(hex(32, 7));
         assertThat(pcrs.path("pcr22").asString()).isEqualTo(hex(32, 22));
         assertThat(pcrs.has("pcr1")).isFalse();
-        assertThat(read.at("/attributes/azure_cvm/coprocessors/0/attestation").asString()).isEqualTo("Required");
-        assertThat(read.at("/attributes/azure_cvm/coprocessors/0/gpu_vendor").asString()).isEqualTo("Nvidia");
+        assertThat(read.at("/attributes/default/azure_cvm/coprocessors/0/attestation").asString()).isEqualTo("Required");
+        assertThat(read.at("/attributes/default/azure_cvm/coprocessors/0/gpu_vendor").asString()).isEqualTo("Nvidia");
         assertPendingTask(read);
     }
 
@@ -161,9 +161,9 @@ class BuildApiTest extends ApiTest {
         JsonNode read = roundTrip(body);
 
         assertThat(read.path("platform").asString()).isEqualTo("SEV_SNP");
-        assertThat(read.at("/attributes/baremetal_amd_sev_snp/measurement").asString()).isEqualTo(hex(48, 5));
-        assertThat(read.at("/attributes/baremetal_amd_sev_snp/vmpl").asString()).isEqualTo("vmpl2");
-        assertThat(read.at("/attributes/baremetal_amd_sev_snp/coprocessors/0/attestation").asString())
+        assertThat(read.at("/attributes/default/baremetal_amd_sev_snp/measurement").asString()).isEqualTo(hex(48, 5));
+        assertThat(read.at("/attributes/default/baremetal_amd_sev_snp/vmpl").asString()).isEqualTo("vmpl2");
+        assertThat(read.at("/attributes/default/baremetal_amd_sev_snp/coprocessors/0/attestation").asString())
                 .isEqualTo("Ignored");
         assertThat(read.at("/docker_info/docker_version").asString()).isEqualTo("2024.1");
         assertPendingTask(read);
@@ -176,7 +176,7 @@ class BuildApiTest extends ApiTest {
         JsonNode read = roundTrip(Fixtures.tdxBuild(app));
 
         assertThat(read.path("platform").asString()).isEqualTo("TDX");
-        JsonNode tdx = read.at("/attributes/baremetal_tdx");
+        JsonNode tdx = read.at("/attributes/default/baremetal_tdx");
         assertThat(tdx.path("mrtd").asString()).isEqualTo(hex(48, 1));
         assertThat(tdx.path("rtmr0").asString()).isEqualTo(hex(48, 2));
         assertThat(tdx.path("rtmr1").asString()).isEqualTo(hex(48, 3));

@@ -48,7 +48,7 @@ class ReferenceFileUploadTest extends ApiTest {
                 .isEqualTo("c54a62f2be9ef76efb1f3930ad81ea7f60defc1f5f25e09b7c067a815ae0c6cb");
         assertThat(b.at("/enclave_info/isvprodid").asInt()).isEqualTo(1);
         assertThat(b.at("/enclave_info/isvsvn").asInt()).isEqualTo(16);
-        assertThat(b.at("/attributes/sgx/mrenclave").asString()).isEqualTo(b.at("/enclave_info/mrenclave").asString());
+        assertThat(b.at("/attributes/default/sgx/mrenclave").asString()).isEqualTo(b.at("/enclave_info/mrenclave").asString());
     }
 
     @Test
@@ -131,7 +131,7 @@ class ReferenceFileUploadTest extends ApiTest {
                 .expect(200)
                 .body();
 
-        JsonNode nitro = b.at("/attributes/nitro_enclave");
+        JsonNode nitro = b.at("/attributes/default/nitro_enclave");
         assertThat(nitro.path("hash_algorithm").asString()).isEqualTo("Sha384");
         assertThat(nitro.path("pcr0").asString()).startsWith("55c0acc442fd815e").endsWith("221683bbe9f");
         assertThat(nitro.path("pcr1").asString()).startsWith("aca6e62ffbf5f7de");
@@ -155,9 +155,9 @@ class ReferenceFileUploadTest extends ApiTest {
                 .expect(200)
                 .body();
 
-        assertThat(asObject.at("/attributes/nitro_enclave/pcr0").asString()).startsWith("287b24930a9f");
-        assertThat(asObject.at("/attributes/nitro_enclave")).isEqualTo(asText.at("/attributes/nitro_enclave"));
-        assertThat(asObject.at("/attributes/nitro_enclave").has("pcr8")).isFalse();
+        assertThat(asObject.at("/attributes/default/nitro_enclave/pcr0").asString()).startsWith("287b24930a9f");
+        assertThat(asObject.at("/attributes/default/nitro_enclave")).isEqualTo(asText.at("/attributes/default/nitro_enclave"));
+        assertThat(asObject.at("/attributes/default/nitro_enclave").has("pcr8")).isFalse();
     }
 
     @Test

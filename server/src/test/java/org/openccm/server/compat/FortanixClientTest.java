@@ -202,7 +202,7 @@ class FortanixClientTest extends ApiTest {
                 "{\"app_id\": \"" + app + "\", \"attributes\": {\"default\": {\"nitro_enclave\": " + nitro + ", \"owner\": 1}}}");
 
         assertThat(mapShape.status()).as(mapShape.raw().body()).isEqualTo(200);
-        assertThat(mapShape.body().at("/attributes/nitro_enclave/pcr0").asString()).isEqualTo(org.openccm.server.Fixtures.hex(48, 81));
+        assertThat(mapShape.body().at("/attributes/default/nitro_enclave/pcr0").asString()).isEqualTo(org.openccm.server.Fixtures.hex(48, 81));
         assertThat(twoEntries.status()).isEqualTo(400);
         assertThat(twoEntries.body().path("field").asString()).isEqualTo("attributes");
         assertThat(unknownInside.status()).isEqualTo(400);

@@ -46,7 +46,7 @@ class AciPolicyApiTest extends ApiTest {
         ConversionJobs.awaitJob(api, id, "SUCCEEDED");
 
         JsonNode image = api.get("/v1/builds/" + id).expect(200).body();
-        String policyB64 = image.at("/attributes/aci/policy").asString();
+        String policyB64 = image.at("/attributes/default/aci/policy").asString();
         String policy = new String(Base64.getDecoder().decode(policyB64), StandardCharsets.US_ASCII);
         assertThat(policy).startsWith("package policy\n")
                 .contains("\"layers\":[\"" + BASIC_ROOT + "\",\"" + WHITEOUTS_ROOT + "\"]")
@@ -88,7 +88,7 @@ class AciPolicyApiTest extends ApiTest {
         ConversionJobs.awaitJob(api, id, "SUCCEEDED");
 
         String policy = new String(Base64.getDecoder().decode(
-                api.get("/v1/builds/" + id).expect(200).body().at("/attributes/aci/policy").asString()), StandardCharsets.US_ASCII);
+                api.get("/v1/builds/" + id).expect(200).body().at("/attributes/default/aci/policy").asString()), StandardCharsets.US_ASCII);
         assertThat(policy).contains("\"layers\":[\"" + BASIC_ROOT + "\",\"" + WHITEOUTS_ROOT + "\"]");
     }
 
@@ -138,7 +138,7 @@ class AciPolicyApiTest extends ApiTest {
         JsonNode job = ConversionJobs.awaitJob(api, id, "FAILED");
 
         assertThat(job.path("error").asString()).contains("refused the credentials");
-        assertThat(api.get("/v1/builds/" + id).expect(200).body().at("/attributes").has("aci")).isFalse();
+        assertThat(api.get("/v1/builds/" + id).expect(200).body().at("/attributes/default").has("aci")).isFalse();
         api.get("/v1/builds/" + id + "/aci/arm-template").expect(409);
     }
 

@@ -70,10 +70,10 @@ class ConversionApiTest extends ApiTest {
         JsonNode job = ConversionJobs.awaitJob(api, id, "SUCCEEDED");
 
         JsonNode image = api.get("/v1/builds/" + id).expect(200).body();
-        assertThat(image.at("/attributes/nitro_enclave/pcr0").asString()).isEqualTo(PCR0);
-        assertThat(image.at("/attributes/nitro_enclave/pcr1").asString()).isEqualTo(PCR1);
-        assertThat(image.at("/attributes/nitro_enclave/pcr2").asString()).isEqualTo(PCR2);
-        assertThat(image.at("/attributes/nitro_enclave/pcr8").asString()).isEqualTo(PCR8);
+        assertThat(image.at("/attributes/default/nitro_enclave/pcr0").asString()).isEqualTo(PCR0);
+        assertThat(image.at("/attributes/default/nitro_enclave/pcr1").asString()).isEqualTo(PCR1);
+        assertThat(image.at("/attributes/default/nitro_enclave/pcr2").asString()).isEqualTo(PCR2);
+        assertThat(image.at("/attributes/default/nitro_enclave/pcr8").asString()).isEqualTo(PCR8);
         assertThat(image.at("/docker_info/docker_image_sha").asString()).isEqualTo(inputDigest);
         assertThat(image.at("/docker_info/exposed_ports/0/port").asInt()).isEqualTo(8080);
         assertThat(image.at("/status/status").asString()).isEqualTo("PENDING");
@@ -153,7 +153,7 @@ class ConversionApiTest extends ApiTest {
 
         ConversionJobs.awaitJob(api, id, "SUCCEEDED");
 
-        JsonNode nitro = api.get("/v1/builds/" + id).expect(200).body().at("/attributes/nitro_enclave");
+        JsonNode nitro = api.get("/v1/builds/" + id).expect(200).body().at("/attributes/default/nitro_enclave");
         assertThat(nitro.path("pcr1").asString()).isEqualTo(PCR1); // kernel and bootstrap ramdisk: unchanged
         assertThat(nitro.path("pcr2").asString()).isNotEqualTo(PCR2); // the application's ramdisk: changed
         Reference out = Reference.parse(output + ":v3");
@@ -185,7 +185,7 @@ class ConversionApiTest extends ApiTest {
         JsonNode job = ConversionJobs.awaitJob(api, id, "FAILED");
 
         assertThat(job.path("error").asString()).contains("refused the credentials");
-        assertThat(api.get("/v1/builds/" + id).expect(200).body().at("/attributes").has("nitro_enclave")).isFalse();
+        assertThat(api.get("/v1/builds/" + id).expect(200).body().at("/attributes/default").has("nitro_enclave")).isFalse();
         assertThat(api.get("/v1/audit?action=conversion.failed&object_id=" + id).expect(200).body().path("items")).hasSize(1);
     }
 

@@ -101,7 +101,7 @@ class ConversionJobRunnerTest extends ApiTest {
         assertThat(mostRunningAtOnce.get()).as("jobs running at once with concurrency 1").isEqualTo(1);
         assertThat(attempts(jdbc, queued)).isEqualTo(1);
         assertThat(attempts(jdbc, orphaned)).as("the dead instance's attempt, then the new one's").isEqualTo(2);
-        assertThat(a.get("/v1/builds/" + orphaned).expect(200).body().at("/attributes/aci/policy").asString()).isNotEmpty();
+        assertThat(a.get("/v1/builds/" + orphaned).expect(200).body().at("/attributes/default/aci/policy").asString()).isNotEmpty();
         assertThat(jdbc.sql("SELECT claimed_by FROM conversion_jobs WHERE build_id = ?::uuid").param(held).query(String.class).single())
                 .as("a job whose instance still holds it is left alone").isEqualTo("alive-instance");
         assertThat(a.get("/v1/audit?object_id=" + exhausted).expect(200).body().toString()).contains("conversion.failed");

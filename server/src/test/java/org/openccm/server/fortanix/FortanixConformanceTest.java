@@ -56,8 +56,6 @@ class FortanixConformanceTest extends ApiTest {
     /**
      * The operations that do not yet answer as the description says. The issue is done when this set is empty; an
      * operation that passes must be removed from it (the test fails until it is). Why each is still here:
-     * createBuild/getAllBuilds/getBuild/updateBuild: the description declares attributes as a map from a name to ImageAttributes, while
-     * OpenCCM (and Fortanix's own examples) answer one ImageAttributes object; both shapes are accepted on input.
      * convertAppBuildAci: OpenCCM makes ACI policies only for apps of type ACI, which a Fortanix client cannot name.
      * convertAppNitroEnclaves/convertAppAci: the synchronous converter service is not offered (conversion runs as
      * jobs under /v1/builds/convert-app/*). createZoneCertificate/rotateZoneCertificate: the zone CA is the
@@ -67,7 +65,7 @@ class FortanixConformanceTest extends ApiTest {
      * deleteUserAccount/deleteAccount: deleting a user or an account with its audit chain is not offered.
      */
     static final Set<String> KNOWN_GAPS = Set.of(
-            "getAllBuilds", "getBuild", "createBuild", "updateBuild", "convertAppBuildAci", "convertAppNitroEnclaves",
+            "convertAppBuildAci", "convertAppNitroEnclaves",
             "convertAppAci", "createZoneCertificate", "rotateZoneCertificate", "provisionNode", "updateNode",
             "createUser", "inviteUser", "deleteUserAccount", "deleteAccount");
 

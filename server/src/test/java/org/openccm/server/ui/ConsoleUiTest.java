@@ -315,7 +315,7 @@ class ConsoleUiTest extends ApiTest {
 
         browser.go("#/images/" + buildId + "/policy");
         String template = browser.find(By.id("arm-template")).getText();
-        String policy = api.get("/v1/builds/" + buildId).expect(200).body().at("/attributes/aci/policy").asString();
+        String policy = api.get("/v1/builds/" + buildId).expect(200).body().at("/attributes/default/aci/policy").asString();
         assertThat(template).containsPattern("\"ccePolicy\"\\s*:\\s*\"" + java.util.regex.Pattern.quote(policy) + "\"");
         assertThat(browser.find(By.id("host-data")).getText()).hasSize(64);
         assertThat(browser.find(By.id("download-template")).getText()).isEqualTo("DOWNLOAD");

@@ -13,7 +13,12 @@ import org.openccm.server.build.DockerInfo;
 import org.openccm.server.build.ImageAttributes;
 import org.openccm.server.build.LaunchHint;
 
-/** CCM's Build object, plus {@code platform}. Times are seconds since the epoch, as in CCM. */
+/**
+ * CCM's Build object, plus {@code platform}. Times are seconds since the epoch, as in CCM. {@code attributes} has
+ * the shape Fortanix's API description gives it, a map from a name to one platform's attributes; an OpenCCM image
+ * has one, answered under {@value #ATTRIBUTES_NAME} ({@code {"default": {"nitro_enclave": {...}}}}). Requests may
+ * send that map (any one name) or the platform object alone.
+ */
 public record BuildResponse(
         UUID buildId,
         Platform platform,
@@ -26,7 +31,7 @@ public record BuildResponse(
         Status status,
         DeploymentStatusInfo deploymentStatus,
         EnclaveInfo enclaveInfo,
-        ImageAttributes attributes,
+        Map<String, ImageAttributes> attributes,
         Long memSize,
         Integer threads,
         AdvancedSettings advancedSettings,
@@ -35,6 +40,9 @@ public record BuildResponse(
         LaunchHint launchHint,
         boolean enableOverlayFilesystemPersistence,
         UUID groupId) {
+
+    /** The name an image's one set of attributes is answered under. */
+    public static final String ATTRIBUTES_NAME = "default";
 
     record Status(BuildStatus status, long statusUpdatedAt) {}
 
@@ -57,7 +65,7 @@ public record BuildResponse(
                 b.platform() == Platform.SGX
                         ? new EnclaveInfo(b.mrenclave(), b.mrsigner(), b.isvprodid(), b.isvsvn())
                         : null,
-                b.attributes(),
+                b.attributes() == null ? null : Map.of(ATTRIBUTES_NAME, b.attributes()),
                 b.memSize(),
                 b.threads(),
                 b.advancedSettings(),
