@@ -33,6 +33,7 @@ import org.openccm.server.identity.Role;
 /** Log-in, sessions, accounts, members and API keys. */
 @Service
 public class AccountService implements BearerCredentials {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AccountService.class);
     private final UserRepository users;
     private final AccountRepository accounts;
     private final SessionRepository sessions;
@@ -220,6 +221,30 @@ public class AccountService implements BearerCredentials {
         audit.append(accountId, caller.actor(), "account.renamed", "account", accountId,
                 Map.of("from", membership.account().name(), "to", trimmed));
         return membership(caller, accountId);
+    }
+
+    /**
+     * Self-signup (Fortanix's {@code POST /v1/users} without a session), when the operator turned it on: a user with
+     * no account, who may then create one or accept invitations. It tells whether an e-mail has an account (a 409),
+     * as every signup form does, which is one reason it is off by default; it does not verify the address either.
+     */
+    @Transactional
+    public User signUp(String email, String password, String firstName, String lastName) {
+        String checkedEmail = Credentials.email("user_email", email);
+        String checkedPassword = Credentials.password("user_password", password);
+        String first = FieldRules.text("first_name", firstName, 100);
+        String last = FieldRules.text("last_name", lastName, 100);
+        if (users.findByEmail(checkedEmail).isPresent()) {
+            throw new Conflict("user_email", "a user with this e-mail exists: log in with POST /v1/sys/auth");
+        }
+        User user = new User(UUID.randomUUID(), checkedEmail, passwords.encode(checkedPassword), first, last, clock.instant(), null);
+        try {
+            users.insert(user);
+        } catch (org.springframework.dao.DuplicateKeyException raced) {
+            throw new Conflict("user_email", "a user with this e-mail exists: log in with POST /v1/sys/auth");
+        }
+        log.info("self-signup: user {} created", user.id());
+        return user;
     }
 
     public record NewMember(String email, String password, String firstName, String lastName, Role role) {}

@@ -36,6 +36,12 @@ class AuthApiTest extends ApiTest {
     }
 
     @Test
+    void selfSignupIsOffByDefault() {
+        api.as(null).post("/v1/users", Api.object().put("user_email", "nobody-" + java.util.UUID.randomUUID() + "@openccm.test")
+                .put("user_password", "signup-password")).expect(401);
+    }
+
+    @Test
     void wrongPasswordAndUnknownUserGetTheSame401() {
         Api.Response wrong = api.logIn(ADMIN_EMAIL, "not-the-password").expect(401);
         Api.Response unknown = api.logIn("nobody@openccm.test", "not-the-password").expect(401);

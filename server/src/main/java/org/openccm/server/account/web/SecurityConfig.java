@@ -6,6 +6,7 @@ import org.openccm.server.account.Roles;
 import org.openccm.server.identity.BearerCredentials;
 import org.springframework.http.HttpMethod;
 import org.openccm.server.error.web.ErrorBody;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpStatus;
@@ -26,7 +27,8 @@ import org.springframework.security.web.authentication.AnonymousAuthenticationFi
 class SecurityConfig {
 
     @Bean
-    SecurityFilterChain api(HttpSecurity http, List<BearerCredentials> credentials) throws Exception {
+    SecurityFilterChain api(HttpSecurity http, List<BearerCredentials> credentials,
+            @Value("${openccm.auth.self-signup:false}") boolean selfSignup) throws Exception {
         http.csrf(csrf -> csrf.disable())
                 .httpBasic(basic -> basic.disable())
                 .formLogin(form -> form.disable())
@@ -34,23 +36,29 @@ class SecurityConfig {
                 .requestCache(cache -> cache.disable())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .addFilterBefore(new BearerAuthenticationFilter(credentials), AnonymousAuthenticationFilter.class)
-                .authorizeHttpRequests(auth -> auth.requestMatchers(
-                                "/v1/sys/auth",
-                                "/v1/sys/auth/discover",
-                                "/v1/tasks/status/*",
-                                "/v1/sys/version",
-                                "/v1/openapi.json",
-                                "/v1/openapi.json/**",
-                                "/v1/docs",
-                                "/v1/swagger-ui/**")
-                        .permitAll()
-                        // A join token reaches these two and nothing else (the handlers check their roles again).
-                        .requestMatchers(HttpMethod.POST, "/v1/attestation", "/v1/attestation/challenge")
-                        .authenticated()
-                        .requestMatchers("/v1/**")
-                        .hasRole(Roles.USER_ROLE)
-                        .anyRequest()
-                        .permitAll())
+                .authorizeHttpRequests(auth -> {
+                    auth.requestMatchers(
+                                    "/v1/sys/auth",
+                                    "/v1/sys/auth/discover",
+                                    "/v1/tasks/status/*",
+                                    "/v1/sys/version",
+                                    "/v1/openapi.json",
+                                    "/v1/openapi.json/**",
+                                    "/v1/docs",
+                                    "/v1/swagger-ui/**")
+                            .permitAll()
+                            // A join token reaches these two and nothing else (the handlers check their roles again).
+                            .requestMatchers(HttpMethod.POST, "/v1/attestation", "/v1/attestation/challenge")
+                            .authenticated();
+                    // Self-signup, when turned on; the handler still wants an ADMIN from anyone who is logged in.
+                    var signup = auth.requestMatchers(HttpMethod.POST, "/v1/users");
+                    if (selfSignup) {
+                        signup.permitAll();
+                    } else {
+                        signup.hasRole(Roles.USER_ROLE);
+                    }
+                    auth.requestMatchers("/v1/**").hasRole(Roles.USER_ROLE).anyRequest().permitAll();
+                })
                 .exceptionHandling(e -> e.authenticationEntryPoint((request, response, ex) -> {
                             response.setStatus(HttpStatus.UNAUTHORIZED.value());
                             response.setHeader("WWW-Authenticate", "Bearer");

@@ -64,7 +64,7 @@ class UserController {
     /**
      * OpenCCM's add-member request, which also takes Fortanix's SignupRequest / InviteUserRequest spellings:
      * {@code user_password} for {@code password}, {@code roles} (one) for {@code role}; {@code recaptcha_response} is
-     * ignored (no self-signup: an ADMIN adds members).
+     * ignored (OpenCCM has no captcha: self-signup is off unless the operator turns it on).
      */
     record AddMemberRequest(
             String userEmail,
@@ -176,13 +176,18 @@ class UserController {
     record InvitationList(List<InvitationResponse> items) {}
 
     @PostMapping("/v1/users")
-    @PreAuthorize(Roles.ADMIN)
-    @ResponseStatus(HttpStatus.CREATED)
-    @Operation(summary = "Add a member to the selected account: a new e-mail with a password is created and added; an existing"
-            + " user (or an e-mail without a password) is invited and must accept. The answer is the same either way.")
-    MemberRequestedResponse add(@AuthenticationPrincipal Caller caller, @RequestBody AddMemberRequest request) {
-        return MemberRequestedResponse.of(accounts.addMember(caller,
-                new AccountService.NewMember(request.userEmail(), request.password(), request.firstName(), request.lastName(), request.oneRole())));
+    @PreAuthorize("isAnonymous() or " + Roles.ADMIN)
+    @Operation(summary = "With an ADMIN's session: add a member to the selected account (a new e-mail with a password is"
+            + " created and added; an existing user, or an e-mail without a password, is invited and must accept; the"
+            + " answer is the same either way). Without a session: Fortanix's self-signup (SignupRequest), a new user with"
+            + " no account, only when the server runs with OPENCCM_SELF_SIGNUP=true; otherwise 401.")
+    ResponseEntity<?> add(@AuthenticationPrincipal Caller caller, @RequestBody AddMemberRequest request) {
+        if (caller == null) {
+            User user = accounts.signUp(request.userEmail(), request.password(), request.firstName(), request.lastName());
+            return ResponseEntity.status(HttpStatus.CREATED).body(UserResponse.of(user, null, null));
+        }
+        return ResponseEntity.status(HttpStatus.CREATED).body(MemberRequestedResponse.of(accounts.addMember(caller,
+                new AccountService.NewMember(request.userEmail(), request.password(), request.firstName(), request.lastName(), request.oneRole()))));
     }
 
     @PostMapping("/v1/users/invite")
