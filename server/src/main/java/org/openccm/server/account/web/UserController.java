@@ -180,7 +180,7 @@ class UserController {
     @Operation(summary = "With an ADMIN's session: add a member to the selected account (a new e-mail with a password is"
             + " created and added; an existing user, or an e-mail without a password, is invited and must accept; the"
             + " answer is the same either way). Without a session: Fortanix's self-signup (SignupRequest), a new user with"
-            + " no account, only when the server runs with OPENCCM_SELF_SIGNUP=true; otherwise 401.")
+            + " no account, only when the server runs with OPENCCM_AUTH_SELF_SIGNUP=true; otherwise 401.")
     ResponseEntity<?> add(@AuthenticationPrincipal Caller caller, @RequestBody AddMemberRequest request) {
         if (caller == null) {
             User user = accounts.signUp(request.userEmail(), request.password(), request.firstName(), request.lastName());
