@@ -20,7 +20,9 @@ public record Node(
         long attestationCount,
         Instant createdAt,
         Instant statusUpdatedAt,
-        Instant attestedAt) {
+        Instant attestedAt,
+        String description,
+        Map<String, String> labels) {
 
     /** Fortanix's NodeStatusType values that OpenCCM uses. */
     public enum Status {

@@ -90,6 +90,12 @@ class NodeRepository {
                 .single();
     }
 
+    public void describe(UUID id, String description, Map<String, String> labels) {
+        jdbc.sql("UPDATE nodes SET description = ?, labels = ?::jsonb WHERE id = ?")
+                .params(description, json.writeValueAsString(labels), id)
+                .update();
+    }
+
     private Node node(ResultSet rs, int row) throws SQLException {
         return new Node(
                 rs.getObject("id", UUID.class),
@@ -104,6 +110,8 @@ class NodeRepository {
                 rs.getLong("attestation_count"),
                 rs.getTimestamp("created_at").toInstant(),
                 rs.getTimestamp("status_updated_at").toInstant(),
-                rs.getTimestamp("attested_at").toInstant());
+                rs.getTimestamp("attested_at").toInstant(),
+                rs.getString("description"),
+                json.readValue(rs.getString("labels"), new TypeReference<Map<String, String>>() {}));
     }
 }

@@ -12,6 +12,8 @@ import org.openccm.server.audit.AuditLog;
 import org.openccm.server.error.AttestationRefused;
 import org.openccm.server.error.Conflict;
 import org.openccm.server.error.NotFound;
+import org.openccm.server.error.FieldRules;
+import org.openccm.server.error.InvalidField;
 import org.openccm.server.identity.Caller;
 import org.openccm.server.pki.CertificateService;
 import org.springframework.stereotype.Service;
@@ -58,7 +60,7 @@ public class NodeService {
             return nodes.find(a.accountId(), n.id()).orElseThrow();
         }
         Node created = new Node(UUID.randomUUID(), a.accountId(), a.zoneId(), a.name(), a.platform(), a.appId(), a.buildId(),
-                a.measured(), Node.Status.RUNNING, 1, now, now, now);
+                a.measured(), Node.Status.RUNNING, 1, now, now, now, null, Map.of());
         nodes.insert(created);
         return created;
     }
@@ -82,6 +84,82 @@ public class NodeService {
 
     public int count(UUID accountId, String name) {
         return nodes.count(accountId, name);
+    }
+
+    static final int MAX_LABELS = 64;
+
+    /**
+     * Fortanix's node update, a JSON patch: {@code /description} and {@code /labels} (the whole map, or one label at
+     * {@code /labels/<key>}) may change. The name is the one the node's agent attests with, so it is not renamed here.
+     */
+    @Transactional
+    public Node update(Caller caller, UUID id, List<Map<String, Object>> operations) {
+        UUID account = caller.account();
+        Node node = nodes.lock(account, id).orElseThrow(() -> new NotFound("node", id));
+        FieldRules.required("patch", operations);
+        String description = node.description();
+        Map<String, String> labels = new java.util.TreeMap<>(node.labels());
+        List<String> changed = new java.util.ArrayList<>();
+        for (int i = 0; i < operations.size(); i++) {
+            String at = "patch[" + i + "]";
+            Map<String, Object> op = FieldRules.required(at, operations.get(i));
+            String kind = String.valueOf(FieldRules.required(at + ".op", op.get("op")));
+            String path = String.valueOf(FieldRules.required(at + ".path", op.get("path")));
+            Object value = op.get("value");
+            if (!List.of("add", "replace", "remove").contains(kind)) {
+                throw new InvalidField(at + ".op", "one of add, replace, remove");
+            }
+            boolean remove = kind.equals("remove");
+            if (path.equals("/description")) {
+                description = remove ? null : FieldRules.text(at + ".value", string(at + ".value", value), 1000);
+            } else if (path.equals("/labels")) {
+                labels.clear();
+                if (!remove) {
+                    if (!(value instanceof Map<?, ?> map)) {
+                        throw new InvalidField(at + ".value", "an object of label names to values is required");
+                    }
+                    for (Map.Entry<?, ?> e : map.entrySet()) {
+                        labels.put(labelName(at + ".value", String.valueOf(e.getKey())),
+                                FieldRules.text(at + ".value." + e.getKey(), string(at + ".value." + e.getKey(), e.getValue()), 200));
+                    }
+                }
+            } else if (path.startsWith("/labels/")) {
+                String name = labelName(at + ".path", path.substring("/labels/".length()).replace("~1", "/").replace("~0", "~"));
+                if (remove) {
+                    labels.remove(name);
+                } else {
+                    labels.put(name, FieldRules.text(at + ".value", string(at + ".value", value), 200));
+                }
+            } else if (path.equals("/name")) {
+                throw new InvalidField(at + ".path", "a node's name is the one its agent attests with (node_name); it cannot be changed here");
+            } else {
+                throw new InvalidField(at + ".path", "not a field of a node that can change: " + path + " (/description, /labels, /labels/<name>)");
+            }
+            changed.add(path);
+        }
+        if (labels.size() > MAX_LABELS) {
+            throw new InvalidField("patch", "at most " + MAX_LABELS + " labels");
+        }
+        nodes.describe(id, description, labels);
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("name", node.name());
+        details.put("changed", changed);
+        audit.append(account, caller.actor(), "node.updated", "node", id, details);
+        return get(account, id);
+    }
+
+    private static String string(String field, Object value) {
+        if (!(value instanceof String text)) {
+            throw new InvalidField(field, "a string is required");
+        }
+        return text;
+    }
+
+    private static String labelName(String field, String name) {
+        if (name.isBlank() || name.length() > 100 || name.chars().anyMatch(Character::isISOControl)) {
+            throw new InvalidField(field, "a label name is 1 to 100 printable characters");
+        }
+        return name;
     }
 
     /** Deactivates the node and revokes every certificate issued to it, in one transaction. */

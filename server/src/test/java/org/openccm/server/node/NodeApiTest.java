@@ -105,6 +105,37 @@ class NodeApiTest extends ApiTest {
     }
 
     @Test
+    void aNodesDescriptionAndLabelsChangeByJsonPatchAndItsNameDoesNot() {
+        String node = attest("db-2").expect(200).body().path("node_id").asString();
+        ObjectNode update = Api.object();
+        var patch = update.putArray("patch");
+        patch.addObject().put("op", "replace").put("path", "/description").put("value", "primary database");
+        patch.addObject().put("op", "replace").put("path", "/labels").putObject("value").put("tier", "data").put("site", "ams");
+        patch.addObject().put("op", "add").put("path", "/labels/owner~1team").put("value", "storage");
+        patch.addObject().put("op", "remove").put("path", "/labels/site");
+
+        JsonNode updated = api.patch("/v1/nodes/" + node, update).expect(200).body();
+
+        assertThat(updated.path("description").asString()).isEqualTo("primary database");
+        assertThat(updated.path("labels").properties()).extracting(java.util.Map.Entry::getKey).containsExactlyInAnyOrder("owner/team", "tier");
+        assertThat(api.get("/v1/nodes/" + node).expect(200).body().path("labels").path("tier").asString()).isEqualTo("data");
+        assertThat(attest("db-2").expect(200).body().path("node_id").asString()).as("still the same node").isEqualTo(node);
+        assertThat(api.get("/v1/nodes/" + node).expect(200).body().path("description").asString()).isEqualTo("primary database");
+        assertThat(api.get("/v1/audit?action=node.updated").expect(200).body().path("items")).hasSize(1);
+        ObjectNode rename = Api.object();
+        rename.putArray("patch").addObject().put("op", "replace").put("path", "/name").put("value", "db-3");
+        api.patch("/v1/nodes/" + node, rename).rejects("patch[0].path");
+        ObjectNode notText = Api.object();
+        notText.putArray("patch").addObject().put("op", "replace").put("path", "/description").putObject("value");
+        api.patch("/v1/nodes/" + node, notText).rejects("patch[0].value");
+        ObjectNode badOp = Api.object();
+        badOp.putArray("patch").addObject().put("op", "move").put("path", "/description").put("value", "x");
+        api.patch("/v1/nodes/" + node, badOp).rejects("patch[0].op");
+        assertThat(api.newMember("VIEWER").patch("/v1/nodes/" + node, update).status()).isEqualTo(403);
+        assertThat(api.get("/v1/nodes/" + node).expect(200).body().path("name").asString()).isEqualTo("db-2");
+    }
+
+    @Test
     void aNodeNameIsPrintableAndBounded() {
         assertThat(attest("x".repeat(201)).status()).isEqualTo(400);
         assertThat(attest("tab\there").status()).isEqualTo(400);

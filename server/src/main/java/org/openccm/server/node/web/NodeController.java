@@ -21,7 +21,9 @@ import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
@@ -77,7 +79,12 @@ class NodeController {
             SgxInfo sgxInfo,
             UUID buildId,
             Map<String, String> measured,
-            long attestationCount) {}
+            long attestationCount,
+            String description,
+            Map<String, String> labels) {}
+
+    /** Fortanix's NodeUpdateRequest: a JSON patch of the description and labels. */
+    record NodeUpdateRequest(List<Map<String, Object>> patch) {}
 
     record NodeList(SearchMetadata metadata, List<NodeResponse> items) {}
 
@@ -103,6 +110,14 @@ class NodeController {
     @Operation(summary = "Get a node")
     NodeResponse get(@AuthenticationPrincipal Caller caller, @PathVariable("node-id") UUID id) {
         return response(nodes.get(caller.account(), id));
+    }
+
+    @PatchMapping("/v1/nodes/{node-id}")
+    @PreAuthorize(Roles.WRITE)
+    @Operation(summary = "Change a node's description or labels (JSON patch: /description, /labels, /labels/<name>); its name"
+            + " is the one its agent attests with")
+    NodeResponse update(@AuthenticationPrincipal Caller caller, @PathVariable("node-id") UUID id, @RequestBody NodeUpdateRequest request) {
+        return response(nodes.update(caller, id, request.patch()));
     }
 
     @PostMapping("/v1/nodes/{node-id}/deactivate")
@@ -222,6 +237,8 @@ class NodeController {
                 new SgxInfo(null),
                 n.buildId(),
                 n.measured(),
-                n.attestationCount());
+                n.attestationCount(),
+                n.description(),
+                n.labels());
     }
 }
