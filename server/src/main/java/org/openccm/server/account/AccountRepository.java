@@ -31,6 +31,20 @@ public class AccountRepository {
                 .single();
     }
 
+    /**
+     * Deletes the account and, by the schema's cascades, everything in it; a record of the deletion with the audit
+     * chain's last link stays in deleted_accounts.
+     */
+    public void delete(Account account, java.time.Instant at, UUID byUser, String byEmail) {
+        var head = jdbc.sql("SELECT last_seq, last_hash FROM audit_heads WHERE account_id = ?").param(account.id()).query().listOfRows();
+        jdbc.sql("INSERT INTO deleted_accounts (account_id, name, created_at, deleted_at, deleted_by, deleted_by_email, audit_last_seq,"
+                        + " audit_last_hash) VALUES (?,?,?,?,?,?,?,?)")
+                .params(account.id(), account.name(), Timestamp.from(account.createdAt()), Timestamp.from(at), byUser, byEmail,
+                        head.isEmpty() ? null : head.getFirst().get("last_seq"), head.isEmpty() ? null : head.getFirst().get("last_hash"))
+                .update();
+        jdbc.sql("DELETE FROM accounts WHERE id = ?").param(account.id()).update();
+    }
+
     public void rename(UUID id, String name) {
         jdbc.sql("UPDATE accounts SET name = ? WHERE id = ?").params(name, id).update();
     }

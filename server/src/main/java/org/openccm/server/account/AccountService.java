@@ -224,6 +224,73 @@ public class AccountService implements BearerCredentials {
     }
 
     /**
+     * Deletes an account the caller is ADMIN of with everything in it: apps, images, tasks, nodes, certificates, its
+     * CA, registries, zones, API keys, memberships and its audit chain. The deletion is the chain's last entry, and
+     * deleted_accounts keeps who deleted it, when, and that last link.
+     */
+    @Transactional
+    public void deleteAccount(Caller caller, UUID accountId) {
+        Membership membership = membership(caller, accountId);
+        if (membership.role() != Role.ADMIN) {
+            throw new Forbidden("only an ADMIN of the account deletes it");
+        }
+        Instant now = clock.instant();
+        audit.append(accountId, caller.actor(), "account.deleted", "account", accountId, Map.of("name", membership.account().name()));
+        accounts.delete(membership.account(), now, caller.userId(), user(caller).email());
+        log.info("account {} ('{}') deleted by user {}", accountId, membership.account().name(), caller.userId());
+    }
+
+    /**
+     * A user deletes themself (Fortanix's DELETE /v1/users/{id}): they leave every account, their sessions end and
+     * their e-mail, names and password are forgotten; the row stays for the votes, tasks and audit entries that name
+     * it. Refused while they are the last ADMIN of an account that others use (the account would have nobody to run
+     * it): they hand it over or delete it first. An account they are the only member of is deleted with them.
+     */
+    @Transactional
+    public void deleteUser(Caller caller, UUID userId) {
+        if (!caller.userId().equals(userId)) {
+            // Any other id, whether a user has it or not: the same refusal, which tells nothing about the id.
+            throw new Forbidden("a user deletes only themself (Fortanix: the logged-in user); an ADMIN removes a member from"
+                    + " an account with DELETE /v1/users/{id}/accounts");
+        }
+        User me = user(caller);
+        Instant now = clock.instant();
+        List<Membership> memberships = accounts.membershipsOf(userId);
+        List<String> blocking = new java.util.ArrayList<>();
+        List<Membership> alone = new java.util.ArrayList<>();
+        for (Membership m : memberships) {
+            if (m.role() != Role.ADMIN) {
+                continue;
+            }
+            List<UUID> admins = users.lockAdmins(m.account().id());
+            if (admins.size() <= 1) {
+                if (users.countMembers(m.account().id()) <= 1) {
+                    alone.add(m);
+                } else {
+                    blocking.add(m.account().name() + " (" + m.account().id() + ")");
+                }
+            }
+        }
+        if (!blocking.isEmpty()) {
+            throw new Conflict("user-id", "you are the last ADMIN of " + String.join(", ", blocking)
+                    + ": make another member ADMIN or delete the account first");
+        }
+        for (Membership m : memberships) {
+            if (alone.contains(m)) {
+                audit.append(m.account().id(), caller.actor(), "account.deleted", "account", m.account().id(),
+                        Map.of("name", m.account().name(), "reason", "its only member deleted their user"));
+                accounts.delete(m.account(), now, userId, me.email());
+            } else {
+                users.removeMember(m.account().id(), userId);
+                audit.append(m.account().id(), caller.actor(), "user.deleted", "user", userId, Map.of("email", me.email()));
+            }
+        }
+        sessions.terminateAllOf(userId, now);
+        users.forget(userId, passwords.encode(Credentials.randomSecret()), now);
+        log.info("user {} deleted themself", userId);
+    }
+
+    /**
      * Self-signup (Fortanix's {@code POST /v1/users} without a session), when the operator turned it on: a user with
      * no account, who may then create one or accept invitations. It tells whether an e-mail has an account (a 409),
      * as every signup form does, which is one reason it is off by default; it does not verify the address either.

@@ -57,4 +57,10 @@ public class SessionRepository {
                 .params(Timestamp.from(at), id)
                 .update();
     }
+
+    public void terminateAllOf(UUID userId, Instant at) {
+        jdbc.sql("UPDATE sessions SET terminated_at = ? WHERE user_id = ? AND terminated_at IS NULL")
+                .params(Timestamp.from(at), userId)
+                .update();
+    }
 }

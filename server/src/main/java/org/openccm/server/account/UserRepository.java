@@ -109,6 +109,13 @@ public class UserRepository {
                 == 1;
     }
 
+    /** Forgets who the user was: the row stays for what refers to it, without e-mail, names or a usable password. */
+    public void forget(UUID userId, String unusableHash, Instant at) {
+        jdbc.sql("UPDATE users SET email = ?, password_hash = ?, first_name = NULL, last_name = NULL, deleted_at = ? WHERE id = ?")
+                .params("deleted-" + userId + "@deleted.invalid", unusableHash, Timestamp.from(at), userId)
+                .update();
+    }
+
     public void setNames(UUID userId, String firstName, String lastName) {
         jdbc.sql("UPDATE users SET first_name = ?, last_name = ? WHERE id = ?")
                 .params(firstName, lastName, userId)

@@ -14,6 +14,9 @@ import org.openccm.server.web.NodeEnrollment;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -105,6 +108,15 @@ class AccountController {
             @PathVariable("account-id") UUID accountId,
             @RequestBody AccountUpdateRequest request) {
         return AccountResponse.of(accounts.renameAccount(caller, accountId, request.name()));
+    }
+
+    @DeleteMapping("/v1/accounts/{account-id}")
+    @PreAuthorize(Roles.USER)
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    @Operation(summary = "Delete an account (its ADMIN) with everything in it, its audit chain included; a record of the"
+            + " deletion (who, when, the chain's last seq and hash) is kept")
+    void delete(@AuthenticationPrincipal Caller caller, @PathVariable("account-id") UUID accountId) {
+        accounts.deleteAccount(caller, accountId);
     }
 
     @GetMapping("/v1/accounts/{account-id}")

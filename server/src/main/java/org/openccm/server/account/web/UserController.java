@@ -133,6 +133,16 @@ class UserController {
         return UserResponse.of(m.user(), m.role(), caller.accountId());
     }
 
+    @DeleteMapping("/v1/users/{user-id}")
+    @PreAuthorize(Roles.USER)
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    @Operation(summary = "Delete your own user: you leave every account (one you are the only member of is deleted), your"
+            + " sessions end, your e-mail, names and password are forgotten. Refused (409) while you are the last ADMIN of"
+            + " an account others use. Any other id answers 403.")
+    void deleteUser(@AuthenticationPrincipal Caller caller, @PathVariable("user-id") UUID userId) {
+        accounts.deleteUser(caller, userId);
+    }
+
     @DeleteMapping("/v1/users/{user-id}/accounts")
     @PreAuthorize(Roles.READ)
     @Operation(summary = "Remove a member from the selected account (an ADMIN, or the member leaving); the last ADMIN stays")
