@@ -301,7 +301,14 @@ public class AccountService implements BearerCredentials {
         String checkedPassword = Credentials.password("user_password", password);
         String first = FieldRules.text("first_name", firstName, 100);
         String last = FieldRules.text("last_name", lastName, 100);
-        if (users.findByEmail(checkedEmail).isPresent()) {
+        Optional<User> existing = users.findByEmail(checkedEmail);
+        if (existing.isPresent() && users.invitedOnly(existing.get().id())) {
+            // Invited before signing up: the invitations wait for this user.
+            users.claim(existing.get().id(), passwords.encode(checkedPassword), first, last);
+            log.info("self-signup: invited user {} signed up", existing.get().id());
+            return users.findById(existing.get().id()).orElseThrow();
+        }
+        if (existing.isPresent()) {
             throw new Conflict("user_email", "a user with this e-mail exists: log in with POST /v1/sys/auth");
         }
         User user = new User(UUID.randomUUID(), checkedEmail, passwords.encode(checkedPassword), first, last, clock.instant(), null);
@@ -317,7 +324,8 @@ public class AccountService implements BearerCredentials {
     public record NewMember(String email, String password, String firstName, String lastName, Role role) {}
 
     /** What adding a member answers, the same whether the e-mail was known or not. */
-    public record MemberRequested(String email, Role role, UUID accountId) {}
+    /** {@code userId}: the e-mail's user, made now (invited only) when the e-mail had none, so it tells nothing either. */
+    public record MemberRequested(String email, Role role, UUID accountId, UUID userId) {}
 
     /**
      * Adds a member to the caller's account without telling the caller anything about other tenants' users. A new
@@ -337,18 +345,30 @@ public class AccountService implements BearerCredentials {
         String first = FieldRules.text("first_name", request.firstName(), 100);
         String last = FieldRules.text("last_name", request.lastName(), 100);
         Optional<User> existing = users.findByEmail(email);
+        boolean invitedOnly = existing.isPresent() && users.invitedOnly(existing.get().id());
         if (existing.isPresent() && users.roleIn(account, existing.get().id()).isPresent()) {
             throw new Conflict("user_email", email + " is a member of this account already"); // the caller's own members
         }
-        if (existing.isEmpty() && password != null) {
-            User user = new User(UUID.randomUUID(), email, passwords.encode(password), first, last, clock.instant(), null);
-            users.insert(user);
-            users.addMember(account, user.id(), request.role(), clock.instant());
-            audit.append(account, caller.actor(), "member.added", "user", user.id(), Map.of("email", user.email(), "role", request.role()));
+        UUID userId;
+        if ((existing.isEmpty() || invitedOnly) && password != null) {
+            if (invitedOnly) {
+                userId = existing.get().id();
+                users.claim(userId, passwords.encode(password), first, last);
+            } else {
+                userId = UUID.randomUUID();
+                users.insert(new User(userId, email, passwords.encode(password), first, last, clock.instant(), null));
+            }
+            users.addMember(account, userId, request.role(), clock.instant());
+            audit.append(account, caller.actor(), "member.added", "user", userId, Map.of("email", email, "role", request.role()));
         } else {
+            if (existing.isPresent()) {
+                userId = existing.get().id();
+            } else {
+                userId = users.insertInvitedOnly(email, unknownUserHash, clock.instant());
+            }
             invite(caller, email, request.role());
         }
-        return new MemberRequested(email, request.role(), account);
+        return new MemberRequested(email, request.role(), account, userId);
     }
 
     private void invite(Caller caller, String email, Role role) {

@@ -61,6 +61,28 @@ public class UserRepository {
                 .update();
     }
 
+    /**
+     * A user made by an invitation, who has not signed up (or been given a password) yet; the id of the e-mail's
+     * user, whoever made it first when two invitations race.
+     */
+    public UUID insertInvitedOnly(String email, String unusableHash, Instant at) {
+        jdbc.sql("INSERT INTO users (id, email, password_hash, created_at, invited_only) VALUES (?,?,?,?,true) ON CONFLICT DO NOTHING")
+                .params(UUID.randomUUID(), email, unusableHash, Timestamp.from(at))
+                .update();
+        return findByEmail(email).orElseThrow().id();
+    }
+
+    public boolean invitedOnly(UUID id) {
+        return jdbc.sql("SELECT invited_only FROM users WHERE id = ?").param(id).query(Boolean.class).optional().orElse(false);
+    }
+
+    /** The person behind an invited e-mail takes the user over: a password and names, from now on a user like any. */
+    public void claim(UUID id, String passwordHash, String firstName, String lastName) {
+        jdbc.sql("UPDATE users SET password_hash = ?, first_name = ?, last_name = ?, invited_only = false WHERE id = ? AND invited_only")
+                .params(passwordHash, firstName, lastName, id)
+                .update();
+    }
+
     public void recordLogin(UUID id, Instant at) {
         jdbc.sql("UPDATE users SET last_logged_in_at = ? WHERE id = ?")
                 .params(Timestamp.from(at), id)

@@ -41,8 +41,9 @@ class InvitationTest extends ApiTest {
         Api.Response forNew = tenantA.post("/v1/users", Api.object().put("user_email", unknown).put("password", "attacker-chosen-pw")
                 .put("role", "ADMIN")).expect(201);
 
-        assertThat(fieldNames(forExisting.body())).isEqualTo(fieldNames(forNew.body())).containsExactly("user_email", "roles", "role", "account_id");
-        assertThat(forExisting.raw().body()).doesNotContain("Bea", "Secret", "last_logged_in", "user_id");
+        assertThat(fieldNames(forExisting.body())).isEqualTo(fieldNames(forNew.body()))
+                .containsExactly("user_id", "user_email", "roles", "role", "account_id");
+        assertThat(forExisting.raw().body()).doesNotContain("Bea", "Secret", "last_logged_in");
         assertThat(tenantA.get("/v1/users").expect(200).raw().body()).doesNotContain(emailOfB);
         userOfB.as(null).logIn(emailOfB, "attacker-chosen-pw").expect(401);
         userOfB.as(null).logIn(emailOfB, "b-users-own-password").expect(200);
@@ -97,6 +98,29 @@ class InvitationTest extends ApiTest {
 
         tenantA.post("/v1/accounts", Api.object().put("name", name)).expect(200);
         tenantA.post("/v1/accounts", Api.object().put("name", name.toUpperCase())).expect(409);
+    }
+
+    @Test
+    void anInvitationAnswersTheEmailsUserIdWhichBecomesThePersonsUser() {
+        String unknown = "later-" + UUID.randomUUID() + "@openccm.test";
+        String known = userOfB.userId().toString();
+
+        JsonNode forKnown = tenantA.post("/v1/users/invite", invite(emailOfB)).expect(201).body();
+        JsonNode forUnknown = tenantA.post("/v1/users/invite", invite(unknown)).expect(201).body();
+        JsonNode again = tenantA.post("/v1/users/invite", invite(unknown)).expect(201).body();
+
+        assertThat(forKnown.path("user_id").asString()).isEqualTo(known);
+        assertThat(fieldNames(forUnknown)).isEqualTo(fieldNames(forKnown));
+        assertThat(again.path("user_id").asString()).isEqualTo(forUnknown.path("user_id").asString());
+        api.as(null).logIn(unknown, "").expect(401);
+        // An ADMIN of another account adds the e-mail with a password: the invited user becomes that person's user.
+        JsonNode added = api.post("/v1/users", Api.object().put("user_email", unknown).put("password", "later-password").put("role", "VIEWER"))
+                .expect(201).body();
+        assertThat(added.path("user_id").asString()).isEqualTo(forUnknown.path("user_id").asString());
+        Api later = api.as(null);
+        later.logIn(unknown, "later-password").expect(200);
+        assertThat(later.userId().toString()).isEqualTo(forUnknown.path("user_id").asString());
+        assertThat(later.get("/v1/user/invitations").expect(200).body().path("items")).as("tenant A's invitation waits").hasSize(1);
     }
 
     private static tools.jackson.databind.node.ObjectNode invite(String email) {

@@ -9,6 +9,7 @@ import org.openccm.server.Api;
 import org.openccm.server.ApiTest;
 import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Fortanix's self-signup ({@code POST /v1/users} without a session) on a server that turned it on; AuthApiTest proves
@@ -46,6 +47,27 @@ class SelfSignupTest extends ApiTest {
                 .rejects("user_password");
         anonymous.post("/v1/users", Api.object().put("user_password", "signup-password")).rejects("user_email");
         anonymous.logIn(email, "another-password").expect(401);
+    }
+
+    @Test
+    void anInvitedEmailSignsUpAsTheUserItsInvitationNamed() {
+        api.logInToNewAccount();
+        String email = "invited-" + UUID.randomUUID() + "@openccm.test";
+        ObjectNode invite = Api.object().put("user_email", email);
+        invite.putArray("roles").add("WRITER");
+        String invitedId = api.post("/v1/users/invite", invite).expect(201).text("user_id");
+
+        JsonNode user = api.as(null).post("/v1/users", Api.object().put("user_email", email).put("user_password", "invited-password"))
+                .expect(201).body();
+
+        assertThat(user.path("user_id").asString()).isEqualTo(invitedId);
+        Api invited = api.as(null);
+        invited.logIn(email, "invited-password").expect(200);
+        JsonNode invitations = invited.get("/v1/user/invitations").expect(200).body().path("items");
+        assertThat(invitations).hasSize(1);
+        invited.post("/v1/user/invitations/" + invitations.path(0).path("invitation_id").asString() + "/accept", null).expect(200);
+        assertThat(invited.get("/v1/accounts").expect(200).body().path("items")).hasSize(1);
+        api.as(null).post("/v1/users", Api.object().put("user_email", email).put("user_password", "another-password")).expect(409);
     }
 
     @Test

@@ -165,10 +165,13 @@ class UserController {
         return out;
     }
 
-    /** The same answer whether the e-mail was known or not: nothing about another tenant's user is told. */
-    record MemberRequestedResponse(String userEmail, List<String> roles, Role role, UUID accountId) {
+    /**
+     * The same answer whether the e-mail was known or not: nothing about another tenant's user is told. {@code user_id}
+     * is the e-mail's user, made by the invitation when there was none (Fortanix's User requires it).
+     */
+    record MemberRequestedResponse(UUID userId, String userEmail, List<String> roles, Role role, UUID accountId) {
         static MemberRequestedResponse of(AccountService.MemberRequested m) {
-            return new MemberRequestedResponse(m.email(), List.of(m.role().fortanixName()), m.role(), m.accountId());
+            return new MemberRequestedResponse(m.userId(), m.email(), List.of(m.role().fortanixName()), m.role(), m.accountId());
         }
     }
 
