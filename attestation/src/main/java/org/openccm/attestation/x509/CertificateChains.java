@@ -156,6 +156,9 @@ public final class CertificateChains {
         return out.isEmpty() ? null : out;
     }
 
+    /** SHA-256 (hex) of the pinned roots whose self-signature verified; never forgotten, unlike {@link VerificationCache}. */
+    private static final Set<String> ANCHORS_CHECKED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     /**
      * @param chain leaf first, each certificate issued by the next; the last must be a pinned root
      * @param names how each position is called in the vendor's terms, for the error messages
@@ -194,13 +197,17 @@ public final class CertificateChains {
         for (int i = 0; i < n; i++) {
             digests[i] = VerificationCache.sha256(encodings[i]);
         }
-        // The pinned root vouches for itself: only its self-signature is checked (as PKIX does with a trust anchor).
+        // The pinned root vouches for itself: only its self-signature is checked, once per root for the life of the
+        // process (it is a property of the configured anchor, not of the evidence; PKIX does not check a trust
+        // anchor's signature at all). Only pinned roots get here, so the set stays as small as the configuration.
         X509Certificate root = last;
-        VerificationCache.once(VerificationCache.link(digests[n - 1], digests[n - 1]), () -> {
+        String anchor = java.util.HexFormat.of().formatHex(digests[n - 1]);
+        if (!ANCHORS_CHECKED.contains(anchor)) {
             if (!signedBy(root, root)) {
                 throw new EvidenceRejected(Reason.CHAIN, names.getLast(), "the root's self-signature does not verify");
             }
-        });
+            ANCHORS_CHECKED.add(anchor);
+        }
         // From the root down, as RFC 5280 6.1 processes a path: the room left below each CA for more CAs.
         int maxPathLength = n - 1;
         for (int i = n - 2; i >= 0; i--) {
