@@ -135,8 +135,7 @@ public class CertificateAuthority {
 
     public record Revoked(BigInteger serial, Instant at) {}
 
-    public X509CRL crl(UUID accountId, List<Revoked> revoked) {
-        Ca ca = ca(accountId);
+    private X509CRL crl(Ca ca, List<Revoked> revoked) {
         Instant now = clock.instant();
         try {
             X500Name issuer = X500Name.getInstance(ca.certificate().getSubjectX500Principal().getEncoded());
@@ -163,32 +162,188 @@ public class CertificateAuthority {
 
     @Transactional
     void create(UUID accountId, String accountName) {
+        X500Name name = new X500NameBuilder(BCStyle.INSTANCE)
+                .addRDN(BCStyle.O, "OpenCCM")
+                .addRDN(BCStyle.OU, "account " + accountId)
+                .addRDN(BCStyle.CN, commonName("OpenCCM account CA: " + accountName))
+                .build();
+        Generated ca = generate(name);
+        jdbc.sql("INSERT INTO account_cas (account_id, certificate_pem, private_key_enc, created_at) VALUES (?,?,?,?)")
+                .params(accountId, Pem.of(ca.certificate()), masterKey.seal(ca.key().getEncoded(), accountId.toString()),
+                        Timestamp.from(clock.instant()))
+                .update();
+    }
+
+    private record Generated(X509Certificate certificate, PrivateKey key) {}
+
+    /** A new P-384 key and its self-signed CA certificate, named {@code name}. */
+    private Generated generate(X500Name name) {
         try {
             KeyPairGenerator gen = KeyPairGenerator.getInstance("EC");
             gen.initialize(new ECGenParameterSpec("secp384r1"));
             KeyPair pair = gen.generateKeyPair();
             Instant now = clock.instant();
-            X500Name name = new X500NameBuilder(BCStyle.INSTANCE)
-                    .addRDN(BCStyle.O, "OpenCCM")
-                    .addRDN(BCStyle.OU, "account " + accountId)
-                    .addRDN(BCStyle.CN, commonName("OpenCCM account CA: " + accountName))
-                    .build();
             JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(
                     name, serial(), Date.from(now.minusSeconds(60)), Date.from(now.plus(CA_VALIDITY)), name, pair.getPublic());
             JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
             b.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
             b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
             b.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(pair.getPublic()));
-            X509Certificate cert = sign(b, pair.getPrivate());
-            jdbc.sql("INSERT INTO account_cas (account_id, certificate_pem, private_key_enc, created_at) VALUES (?,?,?,?)")
-                    .params(
-                            accountId,
-                            Pem.of(cert),
-                            masterKey.seal(pair.getPrivate().getEncoded(), accountId.toString()),
-                            Timestamp.from(now))
-                    .update();
+            return new Generated(sign(b, pair.getPrivate()), pair.getPrivate());
         } catch (GeneralSecurityException | java.io.IOException e) {
-            throw new IllegalStateException("cannot create the account CA", e);
+            throw new IllegalStateException("cannot create a CA", e);
+        }
+    }
+
+    /** The CA certificate's subject key identifier, hex: how an issued certificate names its issuer's key. */
+    public static String keyId(X509Certificate ca) {
+        byte[] extension = ca.getExtensionValue(Extension.subjectKeyIdentifier.getId());
+        if (extension == null) {
+            throw new IllegalStateException("an OpenCCM CA certificate has a subject key identifier");
+        }
+        byte[] id = org.bouncycastle.asn1.x509.SubjectKeyIdentifier.getInstance(
+                org.bouncycastle.asn1.ASN1OctetString.getInstance(extension).getOctets()).getKeyIdentifier();
+        return java.util.HexFormat.of().formatHex(id);
+    }
+
+    /** The key id of the CA that issued {@code issued} (its authority key identifier), hex. */
+    public static String issuerKeyId(X509Certificate issued) {
+        byte[] extension = issued.getExtensionValue(Extension.authorityKeyIdentifier.getId());
+        if (extension == null) {
+            throw new IllegalStateException("an OpenCCM certificate names its issuer's key");
+        }
+        byte[] id = org.bouncycastle.asn1.x509.AuthorityKeyIdentifier.getInstance(
+                org.bouncycastle.asn1.ASN1OctetString.getInstance(extension).getOctets()).getKeyIdentifierOctets();
+        return java.util.HexFormat.of().formatHex(id);
+    }
+
+    /** The account's CAs: the current one, the next one when made, and the previous ones, newest first. */
+    public record Generations(X509Certificate current, java.util.Optional<X509Certificate> next, List<X509Certificate> previous) {
+        public List<X509Certificate> all() {
+            List<X509Certificate> out = new java.util.ArrayList<>();
+            out.add(current);
+            next.ifPresent(out::add);
+            out.addAll(previous);
+            return out;
+        }
+    }
+
+    public Generations generations(UUID accountId) {
+        X509Certificate current = certificate(accountId);
+        var rows = jdbc.sql("SELECT state, certificate_pem FROM account_ca_generations WHERE account_id = ? ORDER BY created_at DESC")
+                .param(accountId)
+                .query()
+                .listOfRows();
+        X509Certificate next = null;
+        List<X509Certificate> previous = new java.util.ArrayList<>();
+        for (var row : rows) {
+            X509Certificate cert = parse((String) row.get("certificate_pem"));
+            if ("NEXT".equals(row.get("state"))) {
+                next = cert;
+            } else {
+                previous.add(cert);
+            }
+        }
+        return new Generations(current, java.util.Optional.ofNullable(next), previous);
+    }
+
+    /**
+     * Makes the account's next CA (same name, new P-384 key), to be published before it is used; refused while one
+     * is waiting to be rotated to.
+     */
+    @Transactional
+    public X509Certificate createNext(UUID accountId) {
+        Ca current = lockCurrent(accountId);
+        if (generations(accountId).next().isPresent()) {
+            throw new org.openccm.server.error.Conflict("zone-id",
+                    "a next CA certificate exists already: rotate to it (POST /v1/zones/{id}/certificates/rotate) first");
+        }
+        Generated next = generate(X500Name.getInstance(current.certificate().getSubjectX500Principal().getEncoded()));
+        jdbc.sql("INSERT INTO account_ca_generations (account_id, key_id, state, certificate_pem, private_key_enc, created_at)"
+                        + " VALUES (?,?,'NEXT',?,?,?)")
+                .params(accountId, keyId(next.certificate()), Pem.of(next.certificate()),
+                        masterKey.seal(next.key().getEncoded(), accountId.toString()), Timestamp.from(clock.instant()))
+                .update();
+        return next.certificate();
+    }
+
+    /**
+     * The next CA becomes current and issues from now on; the current one becomes previous and keeps its key, for
+     * the CRL of what it issued. Certificates issued before stay valid until they expire or are revoked.
+     */
+    @Transactional
+    public Generations rotate(UUID accountId) {
+        Ca current = lockCurrent(accountId);
+        var next = jdbc.sql("SELECT key_id, certificate_pem, private_key_enc FROM account_ca_generations"
+                        + " WHERE account_id = ? AND state = 'NEXT' FOR UPDATE")
+                .param(accountId)
+                .query()
+                .listOfRows();
+        if (next.isEmpty()) {
+            throw new org.openccm.server.error.Conflict("zone-id",
+                    "there is no next CA certificate to rotate to: make one with POST /v1/zones/{id}/certificates first");
+        }
+        Instant now = clock.instant();
+        String currentKeyId = keyId(current.certificate());
+        jdbc.sql("UPDATE certificates SET ca_key_id = ? WHERE account_id = ? AND ca_key_id IS NULL").params(currentKeyId, accountId).update();
+        var row = jdbc.sql("SELECT private_key_enc, created_at FROM account_cas WHERE account_id = ?").param(accountId).query().singleRow();
+        jdbc.sql("INSERT INTO account_ca_generations (account_id, key_id, state, certificate_pem, private_key_enc, created_at, retired_at)"
+                        + " VALUES (?,?,'PREVIOUS',?,?,?,?)")
+                .params(accountId, currentKeyId, Pem.of(current.certificate()), row.get("private_key_enc"), row.get("created_at"),
+                        Timestamp.from(now))
+                .update();
+        var n = next.getFirst();
+        jdbc.sql("UPDATE account_cas SET certificate_pem = ?, private_key_enc = ?, created_at = ? WHERE account_id = ?")
+                .params(n.get("certificate_pem"), n.get("private_key_enc"), Timestamp.from(now), accountId)
+                .update();
+        jdbc.sql("DELETE FROM account_ca_generations WHERE account_id = ? AND key_id = ?").params(accountId, n.get("key_id")).update();
+        return generations(accountId);
+    }
+
+    /**
+     * One CRL per CA that issued a revoked certificate, each signed by that CA (RFC 5280: a CRL's issuer is the
+     * certificates' issuer), the current CA's always: {@code revoked} by the issuing CA's key id.
+     */
+    public List<X509CRL> crls(UUID accountId, java.util.Map<String, List<Revoked>> revoked) {
+        Ca current = ca(accountId);
+        String currentKeyId = keyId(current.certificate());
+        List<X509CRL> out = new java.util.ArrayList<>();
+        out.add(crl(current, revoked.getOrDefault(currentKeyId, List.of())));
+        var previous = jdbc.sql("SELECT key_id, certificate_pem, private_key_enc FROM account_ca_generations"
+                        + " WHERE account_id = ? AND state = 'PREVIOUS' ORDER BY retired_at DESC")
+                .param(accountId)
+                .query()
+                .listOfRows();
+        for (var row : previous) {
+            out.add(crl(read(accountId, (String) row.get("certificate_pem"), (byte[]) row.get("private_key_enc")),
+                    revoked.getOrDefault((String) row.get("key_id"), List.of())));
+        }
+        return out;
+    }
+
+    private Ca lockCurrent(UUID accountId) {
+        ca(accountId); // an account from before CAs existed gets one first
+        var row = jdbc.sql("SELECT certificate_pem, private_key_enc FROM account_cas WHERE account_id = ? FOR UPDATE")
+                .param(accountId)
+                .query()
+                .singleRow();
+        return read(accountId, (String) row.get("certificate_pem"), (byte[]) row.get("private_key_enc"));
+    }
+
+    private static X509Certificate parse(String pem) {
+        try {
+            return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(pem.getBytes()));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("a stored CA certificate cannot be read", e);
+        }
+    }
+
+    private Ca read(UUID accountId, String pem, byte[] sealedKey) {
+        try {
+            byte[] pkcs8 = masterKey.open(sealedKey, accountId.toString());
+            return new Ca(parse(pem), KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(pkcs8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the CA of account " + accountId + " cannot be read", e);
         }
     }
 
@@ -204,15 +359,7 @@ public class CertificateAuthority {
             return ca(accountId);
         }
         var row = rows.getFirst();
-        try {
-            X509Certificate cert = (X509Certificate) CertificateFactory.getInstance("X.509")
-                    .generateCertificate(new ByteArrayInputStream(((String) row.get("certificate_pem")).getBytes()));
-            byte[] pkcs8 = masterKey.open((byte[]) row.get("private_key_enc"), accountId.toString());
-            PrivateKey key = KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
-            return new Ca(cert, key);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("the CA of account " + accountId + " cannot be read", e);
-        }
+        return read(accountId, (String) row.get("certificate_pem"), (byte[]) row.get("private_key_enc"));
     }
 
     private static X509Certificate sign(X509v3CertificateBuilder b, PrivateKey key)

@@ -87,7 +87,7 @@ public class CertificateService {
                 clock.instant(),
                 r.nodeId());
         jdbc.sql("INSERT INTO certificates (id, account_id, serial, app_id, build_id, platform, subject, dns_names,"
-                        + " not_before, not_after, certificate_pem, created_at, node_id) VALUES (?,?,?,?,?,?,?,?::jsonb,?,?,?,?,?)")
+                        + " not_before, not_after, certificate_pem, created_at, node_id, ca_key_id) VALUES (?,?,?,?,?,?,?,?::jsonb,?,?,?,?,?,?)")
                 .params(
                         issued.id(),
                         accountId,
@@ -101,7 +101,8 @@ public class CertificateService {
                         Timestamp.from(issued.notAfter()),
                         issued.certificatePem(),
                         Timestamp.from(issued.createdAt()),
-                        issued.nodeId())
+                        issued.nodeId(),
+                        CertificateAuthority.issuerKeyId(cert))
                 .update();
         audit.append(accountId, actor, "certificate.issued", "certificate", issued.id(), Map.of(
                 "serial", issued.serial(),
@@ -177,14 +178,54 @@ public class CertificateService {
         return revoked;
     }
 
-    public X509CRL crl(UUID accountId) {
-        List<CertificateAuthority.Revoked> revoked = jdbc.sql(
-                        "SELECT serial, revoked_at FROM certificates WHERE account_id = ? AND revoked_at IS NOT NULL")
-                .param(accountId)
-                .query((rs, n) -> new CertificateAuthority.Revoked(
-                        new BigInteger(rs.getString("serial"), 16), rs.getTimestamp("revoked_at").toInstant()))
+    /**
+     * The account's CRLs: the current CA's, and one for each previous CA, each listing the revoked certificates that
+     * CA issued and signed by it.
+     */
+    public List<X509CRL> crls(UUID accountId) {
+        String current = CertificateAuthority.keyId(ca.certificate(accountId));
+        Map<String, List<CertificateAuthority.Revoked>> revoked = new java.util.HashMap<>();
+        jdbc.sql("SELECT COALESCE(ca_key_id, ?) AS issuer, serial, revoked_at FROM certificates WHERE account_id = ? AND revoked_at IS NOT NULL")
+                .params(current, accountId)
+                .query((rs, n) -> {
+                    revoked.computeIfAbsent(rs.getString("issuer"), k -> new java.util.ArrayList<>()).add(new CertificateAuthority.Revoked(
+                            new BigInteger(rs.getString("serial"), 16), rs.getTimestamp("revoked_at").toInstant()));
+                    return null;
+                })
                 .list();
-        return ca.crl(accountId, revoked);
+        return ca.crls(accountId, revoked);
+    }
+
+    /** Makes the account's next CA, published before it issues anything (Fortanix: create a zone certificate). */
+    @Transactional
+    public X509Certificate createNextCa(Caller caller) {
+        X509Certificate next = ca.createNext(caller.account());
+        audit.append(caller.account(), caller.actor(), "ca.next_created", "account", caller.account(),
+                Map.of("key_id", CertificateAuthority.keyId(next), "not_after", next.getNotAfter().toInstant().toString()));
+        return next;
+    }
+
+    /** The next CA issues from now on; the current one is kept as previous (Fortanix: rotate the zone certificate). */
+    @Transactional
+    public CertificateAuthority.Generations rotateCa(Caller caller) {
+        String before = CertificateAuthority.keyId(ca.certificate(caller.account()));
+        CertificateAuthority.Generations after = ca.rotate(caller.account());
+        audit.append(caller.account(), caller.actor(), "ca.rotated", "account", caller.account(),
+                Map.of("previous_key_id", before, "current_key_id", CertificateAuthority.keyId(after.current())));
+        return after;
+    }
+
+    public CertificateAuthority.Generations caGenerations(UUID accountId) {
+        return ca.generations(accountId);
+    }
+
+    /** Every CA certificate of the account that relying parties should trust: current, next (when made), previous. */
+    public String trustedPem(UUID accountId) {
+        StringBuilder out = new StringBuilder();
+        for (X509Certificate c : ca.generations(accountId).all()) {
+            out.append(Pem.of(c));
+        }
+        return out.toString();
     }
 
     private IssuedCertificate certificate(ResultSet rs, int row) throws SQLException {

@@ -59,14 +59,13 @@ class FortanixConformanceTest extends ApiTest {
      * operation that passes must be removed from it (the test fails until it is). Why each is still here:
      * convertAppBuildAci: OpenCCM makes ACI policies only for apps of type ACI, which a Fortanix client cannot name.
      * convertAppNitroEnclaves/convertAppAci: the synchronous converter service is not offered (conversion runs as
-     * jobs under /v1/builds/convert-app/*). createZoneCertificate/rotateZoneCertificate: the zone CA is the
-     * account CA, which is not rotated yet. provisionNode: nodes come from attestation (join tokens), not from
+     * jobs under /v1/builds/convert-app/*). provisionNode: nodes come from attestation (join tokens), not from
      * registration.
      * (createUser is Fortanix's self-signup, off by default: this test runs a server that turned it on.)
      */
     static final Set<String> KNOWN_GAPS = Set.of(
             "convertAppBuildAci", "convertAppNitroEnclaves",
-            "convertAppAci", "createZoneCertificate", "rotateZoneCertificate", "provisionNode");
+            "convertAppAci", "provisionNode");
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 

@@ -75,6 +75,49 @@ class ZoneApiTest extends ApiTest {
     }
 
     @Test
+    void theCaRollsOverNextPublishedFirstThenRotatedAndTheOldCertificatesStayVerifiableAndRevocable() throws Exception {
+        Api workload = api.as(newToken());
+        JsonNode before = attest(workload).expect(200).body();
+        X509Certificate oldCa = certificate(api.get("/v1/zones/" + zone).expect(200).text("certificate"));
+        api.post("/v1/zones/" + zone + "/certificates/rotate", null).expect(409);
+
+        X509Certificate next = certificate(api.post("/v1/zones/" + zone + "/certificates", null).expect(200).text("next_certificate"));
+
+        assertThat(next.getSubjectX500Principal()).isEqualTo(oldCa.getSubjectX500Principal());
+        assertThat(next.getPublicKey()).isNotEqualTo(oldCa.getPublicKey());
+        next.verify(next.getPublicKey());
+        api.post("/v1/zones/" + zone + "/certificates", null).expect(409);
+        assertThat(api.get("/v1/zones/" + zone + "/certificates").expect(200).text("next_certificate")).isEqualTo(pem(next));
+        assertThat(certificates(api.get("/v1/pki/ca").expect(200).raw().body())).as("relying parties trust it before it issues")
+                .containsExactly(oldCa, next);
+        certificate(attest(workload).expect(200).body().path("certificate").asString()).verify(oldCa.getPublicKey());
+
+        JsonNode rotated = api.post("/v1/zones/" + zone + "/certificates/rotate", null).expect(200).body();
+
+        assertThat(rotated.path("current_certificate").asString()).isEqualTo(pem(next));
+        assertThat(rotated.path("previous_certificates")).hasSize(1);
+        assertThat(rotated.path("previous_certificates").path(0).asString()).isEqualTo(pem(oldCa));
+        assertThat(rotated.has("next_certificate") && !rotated.path("next_certificate").isNull()).isFalse();
+        assertThat(api.get("/v1/zones/" + zone).expect(200).text("certificate")).isEqualTo(pem(next));
+        X509Certificate after = certificate(attest(workload).expect(200).body().path("certificate").asString());
+        after.verify(next.getPublicKey());
+        // A certificate of the old CA is revoked after the rotation: the old CA's own CRL lists it.
+        api.post("/v1/certificates/" + before.path("certificate_id").asString() + "/revoke", null).expect(200);
+        java.util.Collection<? extends java.security.cert.CRL> crls = CertificateFactory.getInstance("X.509")
+                .generateCRLs(new ByteArrayInputStream(api.get("/v1/pki/crl").expect(200).raw().body().getBytes()));
+        assertThat(crls).hasSize(2);
+        X509Certificate revoked = certificate(before.path("certificate").asString());
+        for (var c : crls) {
+            java.security.cert.X509CRL crl = (java.security.cert.X509CRL) c;
+            boolean byOld = verifies(crl, oldCa);
+            assertThat(byOld || verifies(crl, next)).as("every CRL is signed by one of the CAs").isTrue();
+            assertThat(crl.isRevoked(revoked)).isEqualTo(byOld);
+        }
+        assertThat(api.get("/v1/audit?action=ca.rotated").expect(200).body().path("items")).hasSize(1);
+        assertThat(api.newMember("EDITOR").post("/v1/zones/" + zone + "/certificates", null).status()).isEqualTo(403);
+    }
+
+    @Test
     void aRevokedExpiredOrRotatedAwaySecretIsRefused() {
         String revoked = newToken();
         String tokenId = api.get("/v1/zones/" + zone + "/tokens").expect(200).body().at("/items/0/token_id").asString();
@@ -170,6 +213,27 @@ class ZoneApiTest extends ApiTest {
                 .put("nonce", nonce));
     }
 
+
+    private static boolean verifies(java.security.cert.X509CRL crl, X509Certificate ca) {
+        try {
+            crl.verify(ca.getPublicKey());
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private static List<X509Certificate> certificates(String pem) throws Exception {
+        List<X509Certificate> out = new ArrayList<>();
+        for (var c : CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(pem.getBytes()))) {
+            out.add((X509Certificate) c);
+        }
+        return out;
+    }
+
+    private static String pem(X509Certificate cert) {
+        return org.openccm.server.pki.Pem.of(cert);
+    }
 
     private static X509Certificate certificate(String pem) throws Exception {
         return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(pem.getBytes()));

@@ -105,17 +105,21 @@ class CertificateController {
 
     @GetMapping(path = "/v1/pki/ca")
     @PreAuthorize(Roles.READ)
-    @Operation(summary = "The account's CA certificate (PEM): what issued certificates chain to")
+    @Operation(summary = "The account's CA certificates (PEM) that relying parties should trust: the current one first, then"
+            + " the next one when made (POST /v1/zones/{id}/certificates) and the previous ones after rotations")
     ResponseEntity<String> ca(@AuthenticationPrincipal Caller caller) {
-        return ResponseEntity.ok().contentType(PEM).body(certificates.caPem(caller.account()));
+        return ResponseEntity.ok().contentType(PEM).body(certificates.trustedPem(caller.account()));
     }
 
     @GetMapping(path = "/v1/pki/crl")
     @PreAuthorize(Roles.READ)
-    @Operation(summary = "The account's certificate revocation list (PEM), signed by its CA")
+    @Operation(summary = "The account's certificate revocation lists (PEM): the current CA's, then one per previous CA, each"
+            + " signed by the CA that issued the certificates it lists")
     ResponseEntity<String> crl(@AuthenticationPrincipal Caller caller) throws CRLException {
-        return ResponseEntity.ok()
-                .contentType(PEM)
-                .body(Pem.of("X509 CRL", certificates.crl(caller.account()).getEncoded()));
+        StringBuilder pem = new StringBuilder();
+        for (var crl : certificates.crls(caller.account())) {
+            pem.append(Pem.of("X509 CRL", crl.getEncoded()));
+        }
+        return ResponseEntity.ok().contentType(PEM).body(pem.toString());
     }
 }

@@ -9,6 +9,7 @@ import java.util.UUID;
 import org.openccm.server.account.Roles;
 import org.openccm.server.identity.Caller;
 import org.openccm.server.pki.CertificateService;
+import org.openccm.server.pki.Pem;
 import org.openccm.server.zone.JoinToken;
 import org.openccm.server.zone.Zone;
 import org.openccm.server.zone.ZoneService;
@@ -58,8 +59,19 @@ class ZoneController {
             NodeEnrollment nodeEnrollment,
             long createdAt) {}
 
-    /** Fortanix's ZoneCertificates: the zone CA has not been rotated, so there are no previous ones. */
-    record ZoneCertificates(String currentCertificate, List<String> previousCertificates) {}
+    /**
+     * Fortanix's ZoneCertificates. A zone's CA is its account's: every zone of an account shows (and rotates) the
+     * same CA.
+     */
+    record ZoneCertificates(String currentCertificate, String nextCertificate, List<String> previousCertificates) {
+        static ZoneCertificates of(org.openccm.server.pki.CertificateAuthority.Generations g) {
+            return new ZoneCertificates(Pem.of(g.current()), g.next().map(Pem::of).orElse(null),
+                    g.previous().stream().map(Pem::of).toList());
+        }
+    }
+
+    /** Fortanix's ZoneCertificateCreateResponse. */
+    record ZoneCertificateCreated(String nextCertificate) {}
 
     /** {@code expires_in}: seconds, 60 to 31,536,000 (default 30 days). */
     record JoinTokenRequest(String name, Long expiresIn) {}
@@ -99,11 +111,29 @@ class ZoneController {
 
     @GetMapping("/v1/zones/{zone-id}/certificates")
     @PreAuthorize(Roles.READ)
-    @Operation(summary = "The zone's CA certificate, which certificates issued to its workloads chain to")
+    @Operation(summary = "The zone's CA certificates: the current one (which issues), the next one when made, the previous ones")
     ZoneCertificates certificates(@AuthenticationPrincipal Caller caller, @PathVariable("zone-id") UUID zoneId) {
         UUID account = caller.account();
         zones.get(account, zoneId);
-        return new ZoneCertificates(certificates.caPem(account), List.of());
+        return ZoneCertificates.of(certificates.caGenerations(account));
+    }
+
+    @PostMapping("/v1/zones/{zone-id}/certificates")
+    @PreAuthorize(Roles.ADMIN)
+    @Operation(summary = "Make the next CA certificate (a new P-384 key), to be published to relying parties before it is"
+            + " used; 409 while one waits to be rotated to. The zone's CA is its account's.")
+    ZoneCertificateCreated createCertificate(@AuthenticationPrincipal Caller caller, @PathVariable("zone-id") UUID zoneId) {
+        zones.get(caller.account(), zoneId);
+        return new ZoneCertificateCreated(Pem.of(certificates.createNextCa(caller)));
+    }
+
+    @PostMapping("/v1/zones/{zone-id}/certificates/rotate")
+    @PreAuthorize(Roles.ADMIN)
+    @Operation(summary = "Rotate: the next CA certificate issues from now on, the current one becomes previous (its"
+            + " certificates stay valid, and its CRL is still published); 409 without a next one")
+    ZoneCertificates rotateCertificate(@AuthenticationPrincipal Caller caller, @PathVariable("zone-id") UUID zoneId) {
+        zones.get(caller.account(), zoneId);
+        return ZoneCertificates.of(certificates.rotateCa(caller));
     }
 
     @PostMapping("/v1/zones/{zone-id}/tokens")
