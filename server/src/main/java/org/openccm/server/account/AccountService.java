@@ -188,9 +188,20 @@ public class AccountService implements BearerCredentials {
         return accounts.membership(caller.userId(), accountId).orElseThrow(() -> new NotFound("account", accountId));
     }
 
+    /**
+     * What concerns the user rather than one account is done by the user in a session of their own: an API key acts
+     * in its account with its role, and must not reach the other accounts of the user who made it.
+     */
+    private static void requireSession(Caller caller, String what) {
+        if (caller.sessionId() == null) {
+            throw new Forbidden("only a user logged in with a session " + what + "; an API key acts in its own account only");
+        }
+    }
+
     /** Any user may open a new account; they become its first ADMIN. */
     @Transactional
     public Membership createAccount(Caller caller, String name) {
+        requireSession(caller, "creates an account");
         String trimmed = accountName(name);
         if (accounts.nameTaken(caller.userId(), trimmed)) {
             throw new Conflict("name", "you have an account named '" + trimmed + "' already");
@@ -206,6 +217,7 @@ public class AccountService implements BearerCredentials {
     /** Renames an account the caller is ADMIN of (names stay unique among its owner's accounts). */
     @Transactional
     public Membership renameAccount(Caller caller, UUID accountId, String name) {
+        requireSession(caller, "renames an account");
         Membership membership = membership(caller, accountId);
         if (membership.role() != Role.ADMIN) {
             throw new Forbidden("only an ADMIN of the account renames it");
@@ -225,17 +237,18 @@ public class AccountService implements BearerCredentials {
 
     /**
      * Deletes an account the caller is ADMIN of with everything in it: apps, images, tasks, nodes, certificates, its
-     * CA, registries, zones, API keys, memberships and its audit chain. The deletion is the chain's last entry, and
-     * deleted_accounts keeps who deleted it, when, and that last link.
+     * CA, registries, zones, API keys, memberships and its audit chain. deleted_accounts keeps who deleted it, when,
+     * and the chain's last link (seq and hash), against which an exported copy of the chain can be checked. Its
+     * workload certificates are not revoked: the CA and its CRL go with the account, so relying parties drop the CA.
      */
     @Transactional
     public void deleteAccount(Caller caller, UUID accountId) {
+        requireSession(caller, "deletes an account");
         Membership membership = membership(caller, accountId);
         if (membership.role() != Role.ADMIN) {
             throw new Forbidden("only an ADMIN of the account deletes it");
         }
         Instant now = clock.instant();
-        audit.append(accountId, caller.actor(), "account.deleted", "account", accountId, Map.of("name", membership.account().name()));
         accounts.delete(membership.account(), now, caller.userId(), user(caller).email());
         log.info("account {} ('{}') deleted by user {}", accountId, membership.account().name(), caller.userId());
     }
@@ -248,6 +261,7 @@ public class AccountService implements BearerCredentials {
      */
     @Transactional
     public void deleteUser(Caller caller, UUID userId) {
+        requireSession(caller, "deletes a user");
         if (!caller.userId().equals(userId)) {
             // Any other id, whether a user has it or not: the same refusal, which tells nothing about the id.
             throw new Forbidden("a user deletes only themself (Fortanix: the logged-in user); an ADMIN removes a member from"
@@ -277,8 +291,6 @@ public class AccountService implements BearerCredentials {
         }
         for (Membership m : memberships) {
             if (alone.contains(m)) {
-                audit.append(m.account().id(), caller.actor(), "account.deleted", "account", m.account().id(),
-                        Map.of("name", m.account().name(), "reason", "its only member deleted their user"));
                 accounts.delete(m.account(), now, userId, me.email());
             } else {
                 users.removeMember(m.account().id(), userId);
@@ -302,9 +314,9 @@ public class AccountService implements BearerCredentials {
         String first = FieldRules.text("first_name", firstName, 100);
         String last = FieldRules.text("last_name", lastName, 100);
         Optional<User> existing = users.findByEmail(checkedEmail);
-        if (existing.isPresent() && users.invitedOnly(existing.get().id())) {
+        if (existing.isPresent() && users.invitedOnly(existing.get().id())
+                && users.claim(existing.get().id(), passwords.encode(checkedPassword), first, last)) {
             // Invited before signing up: the invitations wait for this user.
-            users.claim(existing.get().id(), passwords.encode(checkedPassword), first, last);
             log.info("self-signup: invited user {} signed up", existing.get().id());
             return users.findById(existing.get().id()).orElseThrow();
         }
@@ -345,19 +357,15 @@ public class AccountService implements BearerCredentials {
         String first = FieldRules.text("first_name", request.firstName(), 100);
         String last = FieldRules.text("last_name", request.lastName(), 100);
         Optional<User> existing = users.findByEmail(email);
-        boolean invitedOnly = existing.isPresent() && users.invitedOnly(existing.get().id());
         if (existing.isPresent() && users.roleIn(account, existing.get().id()).isPresent()) {
             throw new Conflict("user_email", email + " is a member of this account already"); // the caller's own members
         }
         UUID userId;
-        if ((existing.isEmpty() || invitedOnly) && password != null) {
-            if (invitedOnly) {
-                userId = existing.get().id();
-                users.claim(userId, passwords.encode(password), first, last);
-            } else {
-                userId = UUID.randomUUID();
-                users.insert(new User(userId, email, passwords.encode(password), first, last, clock.instant(), null));
-            }
+        // An invited-only user may hold other tenants' invitations: an ADMIN here does not get to set its password
+        // (and so become it), it is invited like any existing user; only the person, signing up, takes it over.
+        if (existing.isEmpty() && password != null) {
+            userId = UUID.randomUUID();
+            users.insert(new User(userId, email, passwords.encode(password), first, last, clock.instant(), null));
             users.addMember(account, userId, request.role(), clock.instant());
             audit.append(account, caller.actor(), "member.added", "user", userId, Map.of("email", email, "role", request.role()));
         } else {

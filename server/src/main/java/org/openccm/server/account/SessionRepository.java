@@ -26,8 +26,9 @@ public class SessionRepository {
 
     /** The session while it is live: not terminated and not expired at {@code now}. */
     public Optional<Session> findLive(UUID id, Instant now) {
-        return jdbc.sql("SELECT id, user_id, selected_account_id, created_at, expires_at FROM sessions"
-                        + " WHERE id = ? AND terminated_at IS NULL AND expires_at > ?")
+        // A deleted user's session is dead even when a log-in raced the deletion.
+        return jdbc.sql("SELECT s.id, s.user_id, s.selected_account_id, s.created_at, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id"
+                        + " WHERE s.id = ? AND s.terminated_at IS NULL AND s.expires_at > ? AND u.deleted_at IS NULL")
                 .params(id, Timestamp.from(now))
                 .query((rs, n) -> new Session(
                         rs.getObject("id", UUID.class),

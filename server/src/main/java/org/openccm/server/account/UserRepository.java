@@ -77,10 +77,11 @@ public class UserRepository {
     }
 
     /** The person behind an invited e-mail takes the user over: a password and names, from now on a user like any. */
-    public void claim(UUID id, String passwordHash, String firstName, String lastName) {
-        jdbc.sql("UPDATE users SET password_hash = ?, first_name = ?, last_name = ?, invited_only = false WHERE id = ? AND invited_only")
+    /** Whether this call took it over (false: someone else did first). */
+    public boolean claim(UUID id, String passwordHash, String firstName, String lastName) {
+        return jdbc.sql("UPDATE users SET password_hash = ?, first_name = ?, last_name = ?, invited_only = false WHERE id = ? AND invited_only")
                 .params(passwordHash, firstName, lastName, id)
-                .update();
+                .update() == 1;
     }
 
     public void recordLogin(UUID id, Instant at) {

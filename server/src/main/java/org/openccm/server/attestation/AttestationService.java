@@ -125,7 +125,7 @@ public class AttestationService {
         long started = System.nanoTime();
         String outcome = "INVALID";
         try {
-            Checked checked = check(evidence, csrPem, nonce, nodeName);
+            Checked checked = check(caller, evidence, csrPem, nonce, nodeName);
             // The database is used only from here on, in one transaction: a refusal's audit entry (and the nonce's
             // use) commit although the request fails, anything else thrown rolls everything back.
             Object result = transactions.execute(status -> {
@@ -156,7 +156,7 @@ public class AttestationService {
      */
     private record Checked(PublicKey key, String node, KeyBinding binding, Instant now, VerifiedEvidence verified, EvidenceRejected rejected) {}
 
-    private Checked check(Evidence evidence, String csrPem, byte[] nonce, String nodeName) {
+    private Checked check(Caller caller, Evidence evidence, String csrPem, byte[] nonce, String nodeName) {
         PublicKey key = csrPublicKey(csrPem);
         String node = nodeName(nodeName, evidence.platform(), key);
         if (nonce == null || nonce.length != Challenges.NONCE_BYTES) {
@@ -165,23 +165,36 @@ public class AttestationService {
         }
         KeyBinding binding = new KeyBinding("csr", key.getEncoded(), nonce);
         Instant now = clock.instant();
+        if (!challenges.usable(caller.account(), nonce)) {
+            // Refused for its nonce in the transaction, with the reason (unknown, replayed, expired): not verified.
+            return new Checked(key, node, binding, now, null, null);
+        }
+        return verifyNow(evidence, new Checked(key, node, binding, now, null, null));
+    }
+
+    private Checked verifyNow(Evidence evidence, Checked c) {
         try {
-            VerifiedEvidence verified = verification.verify(evidence.platform(), evidence.platformEvidence(), now, binding);
+            VerifiedEvidence verified = verification.verify(evidence.platform(), evidence.platformEvidence(), c.now(), c.binding());
             if (!verified.bound()) {
                 throw new IllegalStateException(evidence.platform() + "'s verifier did not check the binding it was given");
             }
-            return new Checked(key, node, binding, now, verified, null);
+            return new Checked(c.key(), c.node(), c.binding(), c.now(), verified, null);
         } catch (EvidenceRejected e) {
-            return new Checked(key, node, binding, now, null, e);
+            return new Checked(c.key(), c.node(), c.binding(), c.now(), null, e);
         }
     }
 
-    private Attested decideAndIssue(Caller caller, Evidence evidence, Checked checked, byte[] nonce) {
+    private Attested decideAndIssue(Caller caller, Evidence evidence, Checked given, byte[] nonce) {
+        Checked checked = given;
         UUID account = caller.account();
         try {
             challenges.consume(account, nonce);
         } catch (AttestationRefused e) {
             throw refuse(caller, evidence.platform(), e.reason(), e.field(), e.getMessage(), null);
+        }
+        if (checked.verified() == null && checked.rejected() == null) {
+            // The nonce was not usable when checked but was consumed now (a clock at the edge): verify here.
+            checked = verifyNow(evidence, checked);
         }
         if (checked.rejected() != null) {
             EvidenceRejected e = checked.rejected();

@@ -53,6 +53,19 @@ public class Challenges {
     }
 
     /** Marks the nonce used, or refuses it as unknown (never issued to this account), expired, or already used. */
+    /**
+     * Whether {@link #consume} would take this nonce now, without taking it: lets an attestation skip verifying
+     * evidence that will be refused for its nonce anyway (a replay costs one read, not a verification).
+     */
+    public boolean usable(UUID account, byte[] nonce) {
+        Instant now = clock.instant();
+        return jdbc.sql("SELECT EXISTS (SELECT 1 FROM attestation_challenges WHERE nonce_sha256 = ? AND account_id = ?"
+                        + " AND used_at IS NULL AND expires_at > ?)")
+                .params(digest(nonce), account, Timestamp.from(now))
+                .query(Boolean.class)
+                .single();
+    }
+
     public void consume(UUID account, byte[] nonce) {
         Instant now = clock.instant();
         String digest = digest(nonce);

@@ -33,6 +33,12 @@ class DeletionTest extends ApiTest {
         long entries = api.get("/v1/audit").expect(200).body().path("metadata").path("total_count").asLong();
 
         assertThat(editor.delete("/v1/accounts/" + account).status()).isEqualTo(403);
+        // An API key acts in its account only, even an ADMIN key: never on the account itself or its creator.
+        String key = api.post("/v1/api_keys", Api.object().put("name", "robot").put("role", "ADMIN")).expect(201).text("api_key");
+        assertThat(api.as(key).delete("/v1/accounts/" + account).status()).isEqualTo(403);
+        assertThat(api.as(key).delete("/v1/users/" + api.userId()).status()).isEqualTo(403);
+        assertThat(api.as(key).post("/v1/accounts", Api.object().put("name", "by-a-key")).status()).isEqualTo(403);
+        entries = api.get("/v1/audit").expect(200).body().path("metadata").path("total_count").asLong();
         api.delete("/v1/accounts/" + account).expect(204);
 
         api.get("/v1/accounts/" + account).expect(404);
@@ -43,7 +49,7 @@ class DeletionTest extends ApiTest {
         }
         Map<String, Object> record = jdbc.sql("SELECT * FROM deleted_accounts WHERE account_id = ?").param(account).query().singleRow();
         assertThat(record.get("deleted_by_email")).isEqualTo(ADMIN_EMAIL);
-        assertThat((Long) record.get("audit_last_seq")).as("the deletion is the chain's last entry").isGreaterThan(entries);
+        assertThat((Long) record.get("audit_last_seq")).as("the chain's last link as an export of it ends").isEqualTo(entries);
         assertThat((String) record.get("audit_last_hash")).hasSize(64);
         api.delete("/v1/accounts/" + account).expect(404);
     }

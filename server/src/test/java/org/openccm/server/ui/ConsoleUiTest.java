@@ -335,7 +335,7 @@ class ConsoleUiTest extends ApiTest {
         browser.click(By.id("image-save"));
 
         assertThat(browser.find(By.cssSelector("#images tr[data-version='2026.1']")).getText()).contains("AMD SEV-SNP");
-        JsonNode snp = api.get("/v1/builds?app_id=" + app).expect(200).body().at("/items/0/attributes/baremetal_amd_sev_snp");
+        JsonNode snp = api.get("/v1/builds?app_id=" + app).expect(200).body().at("/items/0/attributes/default/baremetal_amd_sev_snp");
         assertThat(snp.path("vmpl").asString()).isEqualTo("vmpl2");
         assertThat(snp.at("/coprocessors/0/attestation").asString()).isEqualTo("Required");
     }
@@ -353,7 +353,7 @@ class ConsoleUiTest extends ApiTest {
         browser.click(By.id("image-save"));
 
         assertThat(browser.find(By.cssSelector("#images tr[data-version='vm-1']")).getText()).contains("Azure CVM");
-        assertThat(api.get("/v1/builds?app_id=" + app).expect(200).body().at("/items/0/attributes/azure_cvm/pcrs/pcr0").asString())
+        assertThat(api.get("/v1/builds?app_id=" + app).expect(200).body().at("/items/0/attributes/default/azure_cvm/pcrs/pcr0").asString())
                 .isEqualTo(Fixtures.hex(32, 1));
     }
 
