@@ -108,6 +108,17 @@ public class AppRepository {
                 .update();
     }
 
+    /**
+     * Makes an Enclave OS app that has no image yet an ACI app (Fortanix's apps have no type: its clients make an ACI
+     * app by converting an image for ACI). False when the app has an image already or is not an Enclave OS app.
+     */
+    public boolean becomeAci(UUID accountId, UUID id, java.time.Instant at) {
+        return jdbc.sql("UPDATE apps SET app_type = 'ACI', platform = NULL, updated_at = ? WHERE account_id = ? AND id = ?"
+                        + " AND app_type = 'ENCLAVE_OS' AND NOT EXISTS (SELECT 1 FROM builds b WHERE b.app_id = apps.id)")
+                .params(java.sql.Timestamp.from(at), accountId, id)
+                .update() == 1;
+    }
+
     /** False when no such app exists in the account. Fails (foreign key) while images still refer to the app. */
     public boolean delete(UUID accountId, UUID id) {
         return jdbc.sql("DELETE FROM apps WHERE account_id = ? AND id = ?")

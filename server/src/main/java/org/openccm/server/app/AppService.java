@@ -84,6 +84,20 @@ public class AppService {
             Map<String, String> customMetadata,
             UUID groupId) {}
 
+    /**
+     * An Enclave OS app with no image yet becomes an ACI app when its first image is converted for ACI: Fortanix's
+     * apps have no type, so its clients make an ACI app this way. Empty when the app has images or another type.
+     */
+    @org.springframework.transaction.annotation.Transactional(propagation = org.springframework.transaction.annotation.Propagation.MANDATORY)
+    public Optional<App> adoptForAci(org.openccm.server.identity.Caller caller, App app) {
+        if (app.type() != AppType.ENCLAVE_OS || !apps.becomeAci(caller.account(), app.id(), clock.instant())) {
+            return Optional.empty();
+        }
+        audit.append(caller.account(), caller.actor(), "app.type_changed", "app", app.id(),
+                java.util.Map.of("from", "ENCLAVE_OS", "to", "ACI", "reason", "its first image was converted for ACI"));
+        return apps.find(caller.account(), app.id());
+    }
+
     public App get(UUID accountId, UUID id) {
         return apps.find(accountId, id).orElseThrow(() -> new NotFound("app", id));
     }

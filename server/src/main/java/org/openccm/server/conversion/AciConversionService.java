@@ -130,7 +130,10 @@ public class AciConversionService implements ConversionJobRunner.Handler {
         String tag = colon > slash ? name.substring(colon + 1) : null;
         App app = apps.find(caller.account(), appId).orElseThrow(() -> new NotFound("app", appId));
         if (app.type() != AppType.ACI) {
-            throw new InvalidField("app_id", "app '" + app.name() + "' is of type " + app.type() + "; ACI policies are for ACI apps");
+            App found = app;
+            app = apps.adoptForAci(caller, app).orElseThrow(() -> new InvalidField("app_id", "app '" + found.name() + "' is of type "
+                    + found.type() + (found.type() == AppType.ENCLAVE_OS ? " and has images already" : "")
+                    + "; ACI policies are for ACI apps (an Enclave OS app without images becomes one by its first ACI conversion)"));
         }
         BuildService.Created created = builds.create(
                 caller,

@@ -107,6 +107,22 @@ class AciPolicyApiTest extends ApiTest {
     }
 
     @Test
+    void anEnclaveOsAppWithoutImagesBecomesAnAciAppByItsFirstAciConversion() {
+        // What a Fortanix client does: its apps have no type (OpenCCM makes them Enclave OS apps).
+        UUID app = api.post("/v1/apps", Api.object().put("name", "aci-by-conversion-" + UUID.randomUUID())
+                .put("input_image_name", "python").put("output_image_name", "python-sgx")).expect(200).id("app_id");
+        UUID nitro = Fixtures.createApp(api, "ENCLAVE_OS");
+        api.post("/v1/builds", Fixtures.nitroBuild(nitro, 77)).expect(200);
+
+        api.post("/v1/builds/convert-app/aci", convertRequest(app, Fixtures.UNREACHABLE + "/library/python:3", 1, 1)).expect(200);
+
+        assertThat(api.get("/v1/apps/" + app).expect(200).text("type")).isEqualTo("ACI");
+        assertThat(api.get("/v1/audit?action=app.type_changed").expect(200).body().path("items")).hasSize(1);
+        api.post("/v1/builds/convert-app/aci", convertRequest(nitro, Fixtures.UNREACHABLE + "/library/python:3", 1, 1)).rejects("app_id");
+        assertThat(api.get("/v1/apps/" + nitro).expect(200).text("type")).isEqualTo("ENCLAVE_OS");
+    }
+
+    @Test
     void aCredentialNeedsAnImageNameWithARegistry() {
         UUID app = aciApp("library/python");
         ObjectNode request = convertRequest(app, "library/python:3", 1, 1);
