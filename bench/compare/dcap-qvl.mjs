@@ -4,6 +4,7 @@
 //   cd "$(mktemp -d)" && npm install @phala/dcap-qvl@0.3.9 && node OPENCCM/bench/compare/dcap-qvl.mjs OPENCCM/testdata 20 [pure]
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { time } from './timing.mjs';
 // In Node the library verifies through node:crypto (OpenSSL); with "pure" it takes its browser path (elliptic, pure
 // JavaScript), which it picks when a global window exists.
 const pure = process.argv[4] === 'pure';
@@ -21,18 +22,4 @@ const now = Date.parse('2025-07-01T00:00:00Z') / 1000;
 
 const first = verify(quote, collateral, now);
 console.log('status', first.status);
-function run(ms) {
-  const end = performance.now() + ms;
-  const times = [];
-  while (performance.now() < end) {
-    const t = performance.now();
-    verify(quote, collateral, now);
-    times.push(performance.now() - t);
-  }
-  return times;
-}
-run(Math.min(5000, seconds * 500)); // warm-up
-const times = run(seconds * 1000).sort((a, b) => a - b);
-const mean = times.reduce((a, b) => a + b, 0) / times.length;
-const us = (x) => (x * 1000).toFixed(0);
-console.log(`@phala/dcap-qvl verify (${pure ? 'pure JavaScript' : 'node:crypto'}): n=${times.length} mean ${us(mean)} us, min ${us(times[0])} us, median ${us(times[times.length >> 1])} us`);
+await time(`@phala/dcap-qvl verify (${pure ? 'pure JavaScript' : 'node:crypto'})`, () => verify(quote, collateral, now), seconds);

@@ -10,6 +10,7 @@
 //   LD_PRELOAD=/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1 node OPENCCM/bench/compare/evervault-nitro-native.mjs OPENCCM/testdata 20
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { time } from './timing.mjs';
 
 const require = createRequire(process.cwd() + '/');
 const { attestEnclave } = require('@evervault/attestation-bindings');
@@ -32,18 +33,4 @@ console.log('valid', first, 'at', clock.toISOString());
 if (!first) {
   process.exit(1);
 }
-function run(ms) {
-  const end = performance.now() + ms;
-  const times = [];
-  while (performance.now() < end) {
-    const t = performance.now();
-    verify();
-    times.push(performance.now() - t);
-  }
-  return times;
-}
-run(Math.min(5000, seconds * 500)); // warm-up
-const times = run(seconds * 1000).sort((a, b) => a - b);
-const mean = times.reduce((a, b) => a + b, 0) / times.length;
-const us = (x) => (x * 1000).toFixed(0);
-console.log(`@evervault/attestation-bindings attestEnclave (native addon): n=${times.length} mean ${us(mean)} us, min ${us(times[0])} us, median ${us(times[times.length >> 1])} us`);
+await time('@evervault/attestation-bindings attestEnclave (native addon)', verify, seconds);

@@ -6,6 +6,7 @@
 //   cd "$(mktemp -d)" && npm install @evervault/wasm-attestation-bindings@0.3.1 && node OPENCCM/bench/compare/evervault-nitro-wasm.mjs OPENCCM/testdata 20
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { time } from './timing.mjs';
 
 const require = createRequire(process.cwd() + '/');
 const pkg = require.resolve('@evervault/wasm-attestation-bindings/package.json').replace(/package\.json$/, '');
@@ -28,18 +29,4 @@ console.log('valid', first);
 if (!first) {
   process.exit(1);
 }
-function run(ms) {
-  const end = performance.now() + ms;
-  const times = [];
-  while (performance.now() < end) {
-    const t = performance.now();
-    verify();
-    times.push(performance.now() - t);
-  }
-  return times;
-}
-run(Math.min(5000, seconds * 500)); // warm-up
-const times = run(seconds * 1000).sort((a, b) => a - b);
-const mean = times.reduce((a, b) => a + b, 0) / times.length;
-const us = (x) => (x * 1000).toFixed(0);
-console.log(`@evervault/wasm-attestation-bindings validateAttestationDocPcrs (WebAssembly): n=${times.length} mean ${us(mean)} us, min ${us(times[0])} us, median ${us(times[times.length >> 1])} us`);
+await time('@evervault/wasm-attestation-bindings validateAttestationDocPcrs (WebAssembly)', verify, seconds);

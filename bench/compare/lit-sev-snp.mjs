@@ -7,6 +7,7 @@
 //   cd "$(mktemp -d)" && npm install @lit-protocol/sev-snp-utils-sdk@6.11.5 pako@2.2.0 && node OPENCCM/bench/compare/lit-sev-snp.mjs OPENCCM/testdata 20
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { time } from './timing.mjs';
 import { X509Certificate } from 'node:crypto';
 
 const require = createRequire(process.cwd() + '/');
@@ -23,18 +24,4 @@ const verify = () => lit.verify_attestation_report(report, vcek); // a promise, 
 
 await verify();
 console.log('valid');
-async function run(ms) {
-  const end = performance.now() + ms;
-  const times = [];
-  while (performance.now() < end) {
-    const t = performance.now();
-    await verify();
-    times.push(performance.now() - t);
-  }
-  return times;
-}
-await run(Math.min(5000, seconds * 500)); // warm-up
-const times = (await run(seconds * 1000)).sort((a, b) => a - b);
-const mean = times.reduce((a, b) => a + b, 0) / times.length;
-const us = (x) => (x * 1000).toFixed(0);
-console.log(`@lit-protocol/sev-snp-utils-sdk verify_attestation_report (WebAssembly): n=${times.length} mean ${us(mean)} us, min ${us(times[0])} us, median ${us(times[times.length >> 1])} us`);
+await time('@lit-protocol/sev-snp-utils-sdk verify_attestation_report (WebAssembly)', verify, seconds);

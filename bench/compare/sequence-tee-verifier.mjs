@@ -8,6 +8,7 @@
 //   cd "$(mktemp -d)" && npm install @0xsequence/tee-verifier@0.1.2 && node OPENCCM/bench/compare/sequence-tee-verifier.mjs OPENCCM/testdata 20
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { time } from './timing.mjs';
 
 // rootCertFingerprint() calls window.crypto.subtle.
 globalThis.window ??= globalThis;
@@ -36,18 +37,4 @@ async function verify() {
 
 const first = await verify();
 console.log('valid, module', first.raw.module_id);
-async function run(ms) {
-  const end = performance.now() + ms;
-  const times = [];
-  while (performance.now() < end) {
-    const t = performance.now();
-    await verify();
-    times.push(performance.now() - t);
-  }
-  return times;
-}
-await run(Math.min(5000, seconds * 500)); // warm-up
-const times = (await run(seconds * 1000)).sort((a, b) => a - b);
-const mean = times.reduce((a, b) => a + b, 0) / times.length;
-const us = (x) => (x * 1000).toFixed(0);
-console.log(`@0xsequence/tee-verifier (PKI.js + WebCrypto): n=${times.length} mean ${us(mean)} us, min ${us(times[0])} us, median ${us(times[times.length >> 1])} us`);
+await time('@0xsequence/tee-verifier (PKI.js + WebCrypto)', verify, seconds);

@@ -197,24 +197,23 @@ public class CertificateAuthority {
 
     /** The CA certificate's subject key identifier, hex: how an issued certificate names its issuer's key. */
     public static String keyId(X509Certificate ca) {
-        byte[] extension = ca.getExtensionValue(Extension.subjectKeyIdentifier.getId());
-        if (extension == null) {
-            throw new IllegalStateException("an OpenCCM CA certificate has a subject key identifier");
-        }
-        byte[] id = org.bouncycastle.asn1.x509.SubjectKeyIdentifier.getInstance(
-                org.bouncycastle.asn1.ASN1OctetString.getInstance(extension).getOctets()).getKeyIdentifier();
-        return java.util.HexFormat.of().formatHex(id);
+        return java.util.HexFormat.of().formatHex(org.bouncycastle.asn1.x509.SubjectKeyIdentifier.getInstance(
+                extension(ca, Extension.subjectKeyIdentifier)).getKeyIdentifier());
     }
 
     /** The key id of the CA that issued {@code issued} (its authority key identifier), hex. */
     public static String issuerKeyId(X509Certificate issued) {
-        byte[] extension = issued.getExtensionValue(Extension.authorityKeyIdentifier.getId());
-        if (extension == null) {
-            throw new IllegalStateException("an OpenCCM certificate names its issuer's key");
+        return java.util.HexFormat.of().formatHex(org.bouncycastle.asn1.x509.AuthorityKeyIdentifier.getInstance(
+                extension(issued, Extension.authorityKeyIdentifier)).getKeyIdentifierOctets());
+    }
+
+    /** The value of an extension OpenCCM's own certificates always carry. */
+    private static byte[] extension(X509Certificate cert, ASN1ObjectIdentifier oid) {
+        byte[] value = cert.getExtensionValue(oid.getId());
+        if (value == null) {
+            throw new IllegalStateException("an OpenCCM certificate carries extension " + oid.getId());
         }
-        byte[] id = org.bouncycastle.asn1.x509.AuthorityKeyIdentifier.getInstance(
-                org.bouncycastle.asn1.ASN1OctetString.getInstance(extension).getOctets()).getKeyIdentifierOctets();
-        return java.util.HexFormat.of().formatHex(id);
+        return org.bouncycastle.asn1.ASN1OctetString.getInstance(value).getOctets();
     }
 
     /** The account's CAs: the current one, the next one when made, and the previous ones, newest first. */

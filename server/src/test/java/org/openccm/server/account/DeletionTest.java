@@ -57,11 +57,8 @@ class DeletionTest extends ApiTest {
     @Test
     void aStrangerCannotDeleteAnAccountOrLearnItExists() {
         UUID account = api.logInToNewAccount();
-        Api stranger = api.as(null);
-        String email = "stranger-" + UUID.randomUUID() + "@openccm.test";
         api.logInToNewAccount();
-        api.post("/v1/users", Api.object().put("user_email", email).put("password", "stranger-password").put("role", "ADMIN")).expect(201);
-        stranger.logIn(email, "stranger-password").expect(200);
+        Api stranger = member("stranger-" + UUID.randomUUID() + "@openccm.test", "stranger-password", "ADMIN");
 
         assertThat(stranger.delete("/v1/accounts/" + account).status()).isEqualTo(404);
         assertThat(stranger.delete("/v1/accounts/" + UUID.randomUUID()).status()).isEqualTo(404);
@@ -73,9 +70,7 @@ class DeletionTest extends ApiTest {
     void aUserDeletesThemselfAndIsForgotten() {
         api.logInToNewAccount();
         String email = "leaver-" + UUID.randomUUID() + "@openccm.test";
-        api.post("/v1/users", Api.object().put("user_email", email).put("password", "leaver-password").put("role", "EDITOR")).expect(201);
-        Api leaver = api.as(null);
-        leaver.logIn(email, "leaver-password").expect(200);
+        Api leaver = member(email, "leaver-password", "EDITOR");
         UUID own = leaver.post("/v1/accounts", Api.object().put("name", "own-" + UUID.randomUUID())).expect(200).id("acct_id");
         UUID id = leaver.userId();
 
@@ -100,10 +95,7 @@ class DeletionTest extends ApiTest {
     @Test
     void theLastAdminOfAnAccountOthersUseCannotDeleteThemself() {
         api.logInToNewAccount();
-        String email = "owner-" + UUID.randomUUID() + "@openccm.test";
-        api.post("/v1/users", Api.object().put("user_email", email).put("password", "owner-password").put("role", "VIEWER")).expect(201);
-        Api owner = api.as(null);
-        owner.logIn(email, "owner-password").expect(200);
+        Api owner = member("owner-" + UUID.randomUUID() + "@openccm.test", "owner-password", "VIEWER");
         UUID shared = owner.post("/v1/accounts", Api.object().put("name", "shared-" + UUID.randomUUID())).expect(200).id("acct_id");
         owner.post("/v1/sys/session/select_account/" + shared, null).expect(200);
         owner.newMember("EDITOR");
@@ -112,5 +104,13 @@ class DeletionTest extends ApiTest {
 
         assertThat(refused.text("detail")).contains(shared.toString());
         owner.get("/v1/user").expect(200);
+    }
+
+    /** A member of the admin's current account, logged in. */
+    private Api member(String email, String password, String role) {
+        api.post("/v1/users", Api.object().put("user_email", email).put("password", password).put("role", role)).expect(201);
+        Api member = api.as(null);
+        member.logIn(email, password).expect(200);
+        return member;
     }
 }
