@@ -233,15 +233,120 @@ public class ConversionService implements ConversionJobRunner.Handler {
     @Override
     public void run(ConversionJobRunner.ClaimedJob job, Build b) throws Exception {
         App app = apps.get(b.accountId(), b.appId());
+        String input = b.dockerInfo().dockerImageName() + ":" + b.dockerInfo().dockerVersion();
+        RegistryService.Credential inCred = jobCredentials.given(b.id(), "input")
+                .orElseGet(() -> credentials.credentialFor(b.accountId(), input).orElse(null));
+        JsonNode options = json.readTree(jdbc.sql("SELECT coalesce(options::text, '{}') FROM conversion_jobs WHERE build_id = ?")
+                .param(b.id()).query(String.class).optional().orElse("{}"));
+        String outputTag = options.hasNonNull("output_tag") ? options.path("output_tag").asString() : null;
+        String output = app.outputImageName() + ":" + (outputTag != null ? outputTag : b.dockerInfo().dockerVersion());
+        RegistryService.Credential outCred = jobCredentials.given(b.id(), "output")
+                .orElseGet(() -> credentials.credentialFor(b.accountId(), output).orElse(null));
+        NitroConverted converted = convertToEif(new NitroConversion(input, inCred, options, b.createdAt().getEpochSecond(),
+                b.dockerInfo().dockerImageName(), output, outCred, b.memSize(), b.threads(), b.enableOverlayFilesystemPersistence()),
+                job::progress);
+        DockerInfo docker = new DockerInfo(
+                b.dockerInfo().dockerImageName(), b.dockerInfo().dockerVersion(), converted.inputDigest(), converted.inputBytes() >> 20,
+                converted.ports());
+        Map<Integer, String> measured = converted.pcrs();
+        new org.springframework.transaction.support.TransactionTemplate(txManager()).executeWithoutResult(s -> {
+            builds.applyConversion(b.accountId(), b.id(), new ImageAttributes(null, new ImageAttributes.NitroEnclave(
+                    ImageAttributes.NitroHashAlgorithm.Sha384, measured.get(0), measured.get(1), measured.get(2), measured.get(8)), null, null, null, null),
+                    docker);
+            job.succeed(converted.inputBytes(), Map.of("output_image", output, "output_digest", converted.outputDigest()));
+        });
+    }
+
+    /**
+     * Fortanix's converter service for Nitro Enclaves: converts the input image and pushes the output now, in this
+     * request, and registers nothing (no app, no image, no approval). Credentials given here are used for this call
+     * only; otherwise the account's saved ones.
+     */
+    public NitroConverted convertNow(Caller caller, String inputImage, RegistryService.Credential inputCredential, String outputImage,
+            RegistryService.Credential outputCredential, List<String> entrypoint, List<String> entrypointArgs, List<String> envVars,
+            Long memSize, Integer cpuCount, boolean persistence) {
+        String input = taggedImage("request.input_image.name", inputImage, inputCredential);
+        String output = taggedImage("request.output_image.name", outputImage, outputCredential);
+        ObjectNode options = json.createObjectNode();
+        if (entrypoint != null) {
+            entrypoint.forEach(options.putArray("entrypoint")::add);
+        }
+        if (entrypointArgs != null) {
+            entrypointArgs.forEach(options.putArray("entrypoint_args")::add);
+        }
+        if (envVars != null) {
+            for (int i = 0; i < envVars.size(); i++) {
+                if (envVars.get(i) == null || envVars.get(i).indexOf('=') <= 0) {
+                    throw new InvalidField("request.converter_options.env_vars[" + i + "]", "must be NAME=VALUE");
+                }
+            }
+            envVars.forEach(options.putArray("env_vars")::add);
+        }
+        RegistryService.Credential in = inputCredential != null ? inputCredential : credentials.credentialFor(caller.account(), input).orElse(null);
+        RegistryService.Credential out = outputCredential != null ? outputCredential : credentials.credentialFor(caller.account(), output).orElse(null);
+        String repository = input.substring(0, input.lastIndexOf(':'));
+        Progress progress = (step, bytes) -> log.debug("converter tool: {} ({} bytes)", step, bytes);
+        try {
+            return convertToEif(new NitroConversion(input, in, options, clock.instant().getEpochSecond(), repository, output, out, memSize,
+                    cpuCount, persistence), progress);
+        } catch (ConversionFailed e) {
+            throw new org.openccm.server.error.ConversionRefused("request.input_image.name", e.getMessage());
+        } catch (RegistryException e) {
+            throw new org.openccm.server.error.ConversionRefused("request.input_image.name", "registry: " + e.getMessage());
+        } catch (IOException e) {
+            throw new org.openccm.server.error.ConversionRefused("request.input_image.name", "the image could not be read: " + e.getMessage());
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** {@code name} with its tag ("latest" when it has none); refused by digest, or without a registry when credentials are given. */
+    private static String taggedImage(String field, String name, RegistryService.Credential credential) {
+        String n = FieldRules.required(field, FieldRules.text(field, name, 512)).trim();
+        if (n.contains("@")) {
+            throw new InvalidField(field, "name the image by tag (repository:tag)");
+        }
+        try {
+            Reference.parse(n);
+        } catch (RuntimeException e) {
+            throw new InvalidField(field, "not an image name: " + e.getMessage());
+        }
+        if (credential != null && org.openccm.server.registry.ImageNames.explicitRegistry(n).isEmpty()) {
+            throw new InvalidField(field, "an image used with credentials must name its registry, e.g. docker.io/" + n);
+        }
+        int slash = n.lastIndexOf('/');
+        return n.lastIndexOf(':') > slash ? n : n + ":latest";
+    }
+
+    /** Where a conversion reports its steps (a job's progress; nothing for the synchronous converter). */
+    public interface Progress {
+        void report(String step, long bytes);
+    }
+
+    /**
+     * One Nitro conversion, for an image registered as a build or for the converter tool: {@code options} as
+     * convert-app's converter options (entrypoint, entrypoint_args, env_vars); {@code createdAtEpochSeconds} stamps the
+     * files of the ramdisk, so that a conversion is reproducible.
+     */
+    public record NitroConversion(String input, RegistryService.Credential inputCredential, JsonNode options, long createdAtEpochSeconds,
+            String imageName, String output, RegistryService.Credential outputCredential, Long memSize, Integer threads,
+            boolean persistence) {}
+
+    /** What a conversion made: the input's digest and size, the PCRs, the pushed output's digest and size. */
+    public record NitroConverted(String inputDigest, long inputBytes, Map<Integer, String> pcrs, String outputDigest, long outputBytes,
+            List<DockerInfo.ExposedPort> ports) {}
+
+    public NitroConverted convertToEif(NitroConversion conversion, Progress progress) throws Exception {
         // Everything big (layers, their tars, the customer ramdisk, the EIF, the output layer) lives in files here.
         Files.createDirectories(workDir);
-        Path work = Files.createTempDirectory(workDir, "eif-" + b.id() + "-");
+        Path work = Files.createTempDirectory(workDir, "eif-");
         try {
-            String input = b.dockerInfo().dockerImageName() + ":" + b.dockerInfo().dockerVersion();
+            String input = conversion.input();
             Reference in = Reference.parse(input);
-            RegistryService.Credential inCred = jobCredentials.given(b.id(), "input")
-                    .orElseGet(() -> credentials.credentialFor(b.accountId(), input).orElse(null));
-            job.progress("pull manifest " + input, 0);
+            RegistryService.Credential inCred = conversion.inputCredential();
+            progress.report("pull manifest " + input, 0);
             OciRegistryClient.Manifest manifest = registry.manifest(in, inCred);
             JsonNode config = json.readTree(registry.blob(in, manifest.json().at("/config/digest").asString(), inCred));
             List<Path> layers = new ArrayList<>();
@@ -260,12 +365,11 @@ public class ConversionService implements ConversionJobRunner.Handler {
                 }
                 Files.delete(blob);
                 layers.add(tar);
-                job.progress("pull layers", bytes);
+                progress.report("pull layers", bytes);
             }
-            job.progress("build ramdisks", bytes);
+            progress.report("build ramdisks", bytes);
             JsonNode c = config.path("config");
-            JsonNode options = json.readTree(jdbc.sql("SELECT coalesce(options::text, '{}') FROM conversion_jobs WHERE build_id = ?")
-                    .param(b.id()).query(String.class).optional().orElse("{}"));
+            JsonNode options = conversion.options();
             // nitro-cli's rule: Cmd when set, else Entrypoint. An override (convert-app's converter options) runs
             // the given entrypoint (or the image's) with the given arguments.
             List<String> cmd = strings(c.path("Cmd").isArray() && !c.path("Cmd").isEmpty() ? c.path("Cmd") : c.path("Entrypoint"));
@@ -290,7 +394,7 @@ public class ConversionService implements ConversionJobRunner.Handler {
             Path customer = work.resolve("customer.cpio");
             try (java.io.OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(customer), 1 << 16)) {
                 CustomerRamdisk.write(
-                        DockerExport.exportFiles(layers, b.createdAt().getEpochSecond()),
+                        DockerExport.exportFiles(layers, conversion.createdAtEpochSeconds()),
                         CustomerRamdisk.configFile(cmd),
                         CustomerRamdisk.configFile(env),
                         out);
@@ -299,9 +403,9 @@ public class ConversionService implements ConversionJobRunner.Handler {
                 Files.delete(layer);
             }
             byte[] bootstrap = BootstrapRamdisk.build(blob("init"), blob("nsm.ko"));
-            job.progress("build EIF", bytes);
+            progress.report("build EIF", bytes);
             ObjectNode metadata = json.createObjectNode();
-            metadata.put("ImageName", b.dockerInfo().dockerImageName());
+            metadata.put("ImageName", conversion.imageName());
             metadata.put("ImageVersion", manifest.json().at("/config/digest").asString().replace("sha256:", ""));
             metadata.putObject("BuildMetadata").put("BuildTool", "openccm").put("BuildToolVersion", "0.1.0");
             metadata.set("DockerInfo", config);
@@ -317,7 +421,7 @@ public class ConversionService implements ConversionJobRunner.Handler {
             Map<Integer, String> pcrs = EifMeasurements.ofParts(sections, null);
             if (signer != null) {
                 // The signature covers PCR0, which the signature section itself does not change.
-                job.progress("sign EIF", bytes);
+                progress.report("sign EIF", bytes);
                 sections.add(new EifBuilder.Part(EifSection.Type.SIGNATURE, Content.of(signer.signatureSection(pcrs.get(0)))));
                 pcrs = EifMeasurements.ofParts(sections, signer.certificateDer());
             }
@@ -327,25 +431,10 @@ public class ConversionService implements ConversionJobRunner.Handler {
             }
             Files.delete(customer);
 
-            String outputTag = options.hasNonNull("output_tag") ? options.path("output_tag").asString() : null;
-            String output = app.outputImageName() + ":" + (outputTag != null ? outputTag : b.dockerInfo().dockerVersion());
-            job.progress("push " + output, bytes);
-            Reference out = Reference.parse(output);
-            RegistryService.Credential outCred = jobCredentials.given(b.id(), "output")
-                    .orElseGet(() -> credentials.credentialFor(b.accountId(), output).orElse(null));
-            String digest = push(out, outCred, eif, pcrs, b, work);
-
-            List<DockerInfo.ExposedPort> ports = exposedPorts(c);
-            DockerInfo docker = new DockerInfo(
-                    b.dockerInfo().dockerImageName(), b.dockerInfo().dockerVersion(), manifest.digest(), bytes >> 20, ports);
-            long total = bytes;
-            Map<Integer, String> measured = pcrs;
-            new org.springframework.transaction.support.TransactionTemplate(txManager()).executeWithoutResult(s -> {
-                builds.applyConversion(b.accountId(), b.id(), new ImageAttributes(null, new ImageAttributes.NitroEnclave(
-                        ImageAttributes.NitroHashAlgorithm.Sha384, measured.get(0), measured.get(1), measured.get(2), measured.get(8)), null, null, null, null),
-                        docker);
-                job.succeed(total, Map.of("output_image", output, "output_digest", digest));
-            });
+            String output = conversion.output();
+            progress.report("push " + output, bytes);
+            Pushed pushed = push(Reference.parse(output), conversion.outputCredential(), eif, pcrs, conversion, work);
+            return new NitroConverted(manifest.digest(), bytes, pcrs, pushed.digest(), pushed.bytes(), exposedPorts(c));
         } finally {
             deleteRecursively(work);
         }
@@ -376,9 +465,11 @@ public class ConversionService implements ConversionJobRunner.Handler {
         return txManager;
     }
 
+    private record Pushed(String digest, long bytes) {}
+
     /** The output image: one layer holding the EIF, a config whose labels carry the PCRs. */
-    private String push(Reference out, RegistryService.Credential cred, Path eif, Map<Integer, String> pcrs, Build b, Path work)
-            throws RegistryException, IOException {
+    private Pushed push(Reference out, RegistryService.Credential cred, Path eif, Map<Integer, String> pcrs, NitroConversion conversion,
+            Path work) throws RegistryException, IOException {
         Path layer = work.resolve("output-layer.tar");
         try (java.io.OutputStream o = new java.io.BufferedOutputStream(Files.newOutputStream(layer), 1 << 16)) {
             long size = Files.size(eif);
@@ -394,9 +485,9 @@ public class ConversionService implements ConversionJobRunner.Handler {
         pcrs.forEach((i, v) -> labels.put("org.openccm.nitro.pcr" + i, v));
         cfg.putArray("Env")
                 .add("EIF_PATH=/" + EIF_PATH)
-                .add("MEM_SIZE=" + (b.memSize() == null ? 2048 : b.memSize()))
-                .add("CPU_COUNT=" + (b.threads() == null ? 2 : b.threads()))
-                .add("FILE_PERSISTENCE=" + b.enableOverlayFilesystemPersistence());
+                .add("MEM_SIZE=" + (conversion.memSize() == null ? 2048 : conversion.memSize()))
+                .add("CPU_COUNT=" + (conversion.threads() == null ? 2 : conversion.threads()))
+                .add("FILE_PERSISTENCE=" + conversion.persistence());
         String layerDigest = registry.pushBlob(out, layer, cred);
         config.putObject("rootfs").put("type", "layers").putArray("diff_ids").add(layerDigest);
         byte[] configBytes = json.writeValueAsBytes(config);
@@ -404,7 +495,10 @@ public class ConversionService implements ConversionJobRunner.Handler {
         ObjectNode manifest = json.createObjectNode().put("schemaVersion", 2).put("mediaType", OciRegistryClient.OCI_MANIFEST);
         manifest.putObject("config").put("mediaType", "application/vnd.oci.image.config.v1+json").put("digest", configDigest).put("size", configBytes.length);
         manifest.putArray("layers").addObject().put("mediaType", "application/vnd.oci.image.layer.v1.tar").put("digest", layerDigest).put("size", Files.size(layer));
-        return registry.pushManifest(out, OciRegistryClient.OCI_MANIFEST, json.writeValueAsBytes(manifest), cred);
+        byte[] manifestBytes = json.writeValueAsBytes(manifest);
+        long layerBytes = Files.size(layer);
+        return new Pushed(registry.pushManifest(out, OciRegistryClient.OCI_MANIFEST, manifestBytes, cred),
+                layerBytes + configBytes.length + manifestBytes.length);
     }
 
     private byte[] blob(String name) throws IOException, ConversionFailed {

@@ -207,6 +207,38 @@ class ConversionApiTest extends ApiTest {
     }
 
     /** The vectors' synthetic container as a one-layer image with its Cmd, Env and a port. */
+    @Test
+    void theConverterToolConvertsAndPushesWithinTheRequestAndRegistersNothing() throws Exception {
+        String input = host + "/openccm/tool-in-" + UUID.randomUUID();
+        String output = host + "/openccm/tool-out-" + UUID.randomUUID();
+        pushInputImage(input + ":v1");
+        ObjectNode body = Api.object();
+        ObjectNode request = body.putObject("request");
+        request.putObject("input_image").put("name", input + ":v1").putObject("auth_config")
+                .put("username", TestRegistry.USER).put("password", TestRegistry.PASSWORD);
+        request.putObject("output_image").put("name", output + ":v1").putObject("auth_config")
+                .put("username", TestRegistry.USER).put("password", TestRegistry.PASSWORD);
+        body.putObject("nitro_enclaves_options").put("mem_size", "1024").put("cpu_count", 2);
+
+        JsonNode converted = api.post("/v1/tools/converter/convert-app/nitro-enclaves", body).expect(200).body();
+
+        assertThat(converted.at("/converted_image/name").asString()).isEqualTo(output + ":v1");
+        assertThat(converted.at("/converted_image/sha").asString())
+                .isEqualTo(client.manifest(Reference.parse(output + ":v1"), CREDENTIAL).digest());
+        assertThat(converted.at("/converted_image/size").asLong()).isPositive();
+        assertThat(converted.at("/config/measurements/default/pcr0").asString()).isEqualTo(PCR0);
+        assertThat(converted.at("/config/measurements/default/pcr2").asString()).isEqualTo(PCR2);
+        assertThat(converted.at("/config/pcr8").asString()).isEqualTo(PCR8);
+        assertThat(api.get("/v1/builds").expect(200).body().path("items")).as("nothing registered").isEmpty();
+
+        ((ObjectNode) request.get("input_image")).put("name", input + ":missing");
+        assertThat(api.post("/v1/tools/converter/convert-app/nitro-enclaves", body).expect(422).text("field"))
+                .isEqualTo("request.input_image.name");
+        ((ObjectNode) request.get("input_image")).put("name", input + "@sha256:" + "0".repeat(64));
+        api.post("/v1/tools/converter/convert-app/nitro-enclaves", body).rejects("request.input_image.name");
+        assertThat(api.newMember("VIEWER").post("/v1/tools/converter/convert-app/nitro-enclaves", body).status()).isEqualTo(403);
+    }
+
     private String pushInputImage(String name) throws Exception {
         Reference ref = Reference.parse(name);
         List<TarEntry> files = TarReader.read(Files.readAllBytes(vector("eif/docker-export.tar"))).stream()
