@@ -35,6 +35,7 @@ import org.openccm.server.conversion.aci.AciDeploymentTemplate;
 import org.openccm.server.conversion.aci.AciPolicyGenerator;
 import org.openccm.server.conversion.aci.DmVerity;
 import org.openccm.server.conversion.aci.Tar2Ext4;
+import org.openccm.server.error.FieldRules;
 import org.openccm.server.error.InvalidField;
 import org.openccm.server.error.NotFound;
 import org.openccm.server.registry.ImageNames;
@@ -207,16 +208,35 @@ public class AciConversionService implements ConversionJobRunner.Handler {
 
     @Override
     public void run(ConversionJobRunner.ClaimedJob job, Build b) throws Exception {
+        AciOptions options = json.readValue(
+                jdbc.sql("SELECT options::text FROM conversion_jobs WHERE build_id = ?").param(b.id()).query(String.class).single(),
+                AciOptions.class);
+        String input = b.dockerInfo().dockerImageName() + ":" + b.dockerInfo().dockerVersion();
+        RegistryService.Credential cred = jobCredentials.given(b.id(), "input").orElseGet(() -> credentials.credentialFor(b.accountId(), input).orElse(null));
+        App app = apps.get(b.accountId(), b.appId());
+        Policy made = policyOf(input, b.dockerInfo().dockerImageName(), cred, options, AciDeploymentTemplate.resourceName(app.name()), job::progress);
+        DockerInfo docker = new DockerInfo(b.dockerInfo().dockerImageName(), b.dockerInfo().dockerVersion(), made.inputDigest(), made.bytes() >> 20,
+                made.ports());
+        tx.executeWithoutResult(s -> {
+            builds.applyConversion(b.accountId(), b.id(), new ImageAttributes(null, null, new ImageAttributes.Aci(made.ccePolicy()), null, null, null), docker);
+            job.succeed(made.bytes(), Map.of("policy", made.policy(), "arm_template", made.template()));
+        });
+    }
+
+    /** An image's ACI policy and deployment template, and what was learnt of the image on the way. */
+    public record Policy(String inputDigest, long bytes, String policy, String ccePolicy, String template, List<DockerInfo.ExposedPort> ports) {}
+
+    /**
+     * Pulls {@code input}'s layers (hashing each as dm-verity does) and makes its policy and ARM template; the template
+     * deploys {@code repository@digest}, the exact image the policy pins.
+     */
+    public Policy policyOf(String input, String repository, RegistryService.Credential cred, AciOptions options, String containerName,
+            ConversionService.Progress progress) throws Exception {
         List<Path> temporary = new ArrayList<>();
         try {
             Files.createDirectories(workDir);
-            AciOptions options = json.readValue(
-                    jdbc.sql("SELECT options::text FROM conversion_jobs WHERE build_id = ?").param(b.id()).query(String.class).single(),
-                    AciOptions.class);
-            String input = b.dockerInfo().dockerImageName() + ":" + b.dockerInfo().dockerVersion();
-            RegistryService.Credential cred = jobCredentials.given(b.id(), "input").orElseGet(() -> credentials.credentialFor(b.accountId(), input).orElse(null));
             Reference ref = Reference.parse(input);
-            job.progress("pull manifest " + input, 0);
+            progress.report("pull manifest " + input, 0);
             OciRegistryClient.Manifest manifest = registry.manifest(ref, cred);
             JsonNode config = json.readTree(registry.blob(ref, manifest.json().at("/config/digest").asString(), cred));
             JsonNode diffIds = config.at("/rootfs/diff_ids");
@@ -228,7 +248,7 @@ public class AciConversionService implements ConversionJobRunner.Handler {
             long bytes = 0;
             for (int i = 0; i < layers.size(); i++) {
                 String digest = layers.get(i).path("digest").asString();
-                job.progress("hash layer " + (i + 1) + "/" + layers.size() + " " + digest, bytes);
+                progress.report("hash layer " + (i + 1) + "/" + layers.size() + " " + digest, bytes);
                 Path blob = Files.createTempFile(workDir, "layer", ".blob");
                 temporary.add(blob);
                 registry.downloadBlob(ref, digest, cred, blob);
@@ -241,9 +261,7 @@ public class AciConversionService implements ConversionJobRunner.Handler {
             List<String> entrypoint = options.entrypoint() != null ? options.entrypoint() : nullableStrings(c.path("Entrypoint"));
             List<String> cmd = options.entrypointArgs() != null ? options.entrypointArgs() : nullableStrings(c.path("Cmd"));
             boolean overridden = options.entrypoint() != null || options.entrypointArgs() != null;
-            App app = apps.get(b.accountId(), b.appId());
-            String containerName = AciDeploymentTemplate.resourceName(app.name());
-            String image = b.dockerInfo().dockerImageName() + "@" + manifest.digest();
+            String image = repository + "@" + manifest.digest();
             String policy = AciPolicyGenerator.policy(List.of(new AciPolicyGenerator.Container(
                     containerName, image, hashes, nullableStrings(c.path("Env")), entrypoint, cmd,
                     c.path("WorkingDir").asString(""), c.path("User").asString(""), c.path("StopSignal").asString(null),
@@ -268,12 +286,7 @@ public class AciConversionService implements ConversionJobRunner.Handler {
                     containerName, containerName, image, options.cpuCount(), options.gbMem(), templatePorts, command, options.env(),
                     cred == null ? null : registryHost(ref), cred == null ? null : cred.username(), ccePolicy)));
 
-            long total = bytes;
-            DockerInfo docker = new DockerInfo(b.dockerInfo().dockerImageName(), b.dockerInfo().dockerVersion(), manifest.digest(), bytes >> 20, ports);
-            tx.executeWithoutResult(s -> {
-                builds.applyConversion(b.accountId(), b.id(), new ImageAttributes(null, null, new ImageAttributes.Aci(ccePolicy), null, null, null), docker);
-                job.succeed(total, Map.of("policy", policy, "arm_template", template));
-            });
+            return new Policy(manifest.digest(), bytes, policy, ccePolicy, template, ports);
         } finally {
             for (Path p : temporary) {
                 try {
@@ -282,6 +295,44 @@ public class AciConversionService implements ConversionJobRunner.Handler {
                     log.warn("Could not delete {}", p, e);
                 }
             }
+        }
+    }
+
+    /**
+     * Fortanix's converter service for ACI: the policy and deployment template of an image, made within the request,
+     * nothing registered. OpenCCM's ACI policy pins the image as it is (no agent is added to it), so the converted
+     * image is the input image, named by its digest.
+     */
+    public Policy policyNow(Caller caller, String inputImage, RegistryService.Credential inline, AciOptions options) {
+        String name = FieldRules.required("request.input_image.name", FieldRules.text("request.input_image.name", inputImage, 512)).trim();
+        if (name.contains("@")) {
+            throw new InvalidField("request.input_image.name", "name the image by tag (repository:tag); the policy pins every layer anyway");
+        }
+        if (inline != null && ImageNames.explicitRegistry(name).isEmpty()) {
+            throw new InvalidField("request.input_image.name", "an image pulled with credentials must name its registry, e.g. docker.io/" + name);
+        }
+        try {
+            Reference.parse(name);
+        } catch (RuntimeException e) {
+            throw new InvalidField("request.input_image.name", "not an image name: " + e.getMessage());
+        }
+        int slash = name.lastIndexOf('/');
+        String tagged = name.lastIndexOf(':') > slash ? name : name + ":latest";
+        String repository = tagged.substring(0, tagged.lastIndexOf(':'));
+        RegistryService.Credential cred = inline != null ? inline : credentials.credentialFor(caller.account(), tagged).orElse(null);
+        try {
+            return policyOf(tagged, repository, cred, options, AciDeploymentTemplate.resourceName(repository.substring(repository.lastIndexOf('/') + 1)),
+                    (step, bytes) -> log.debug("ACI converter tool: {} ({} bytes)", step, bytes));
+        } catch (ConversionService.ConversionFailed | IllegalArgumentException e) {
+            throw new org.openccm.server.error.ConversionRefused("request.input_image.name", e.getMessage());
+        } catch (OciRegistryClient.RegistryException e) {
+            throw new org.openccm.server.error.ConversionRefused("request.input_image.name", "registry: " + e.getMessage());
+        } catch (IOException e) {
+            throw new org.openccm.server.error.ConversionRefused("request.input_image.name", "the image could not be read: " + e.getMessage());
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -107,6 +107,35 @@ class AciPolicyApiTest extends ApiTest {
     }
 
     @Test
+    void theConverterToolMakesThePolicyAndTemplateWithinTheRequestAndRegistersNothing() throws Exception {
+        ConversionJobs.saveCredentials(api, host, TestRegistry.PASSWORD);
+        String repo = host + "/openccm/aci-" + UUID.randomUUID();
+        String digest = pushImage(repo + ":v1", false);
+        ObjectNode body = Api.object();
+        ObjectNode request = body.putObject("request");
+        request.putObject("input_image").put("name", repo + ":v1");
+        request.putObject("output_image").put("name", repo + "-unused:v1");
+        request.putObject("converter_options").putArray("env_vars").add("MODE=production");
+        body.putObject("aci_options").put("cpu_count", 2).put("gb_mem", 1.5);
+
+        JsonNode made = api.post("/v1/tools/converter/convert-app/aci", body).expect(200).body();
+
+        assertThat(made.at("/converted_image/name").asString()).isEqualTo(repo + ":v1");
+        assertThat(made.at("/converted_image/sha").asString()).isEqualTo(digest);
+        assertThat(made.at("/converted_image/size").asLong()).isPositive();
+        assertThat(made.at("/config/exposed_ports/0/port").asInt()).isEqualTo(8080);
+        JsonNode group = Api.JSON.readTree(made.at("/config/caci_template").asString()).at("/resources/0/properties");
+        assertThat(group.at("/containers/0/properties/image").asString()).isEqualTo(repo + "@" + digest);
+        String policy = new String(Base64.getDecoder().decode(group.at("/confidentialComputeProperties/ccePolicy").asString()),
+                StandardCharsets.US_ASCII);
+        assertThat(policy).contains("\"layers\":[\"" + BASIC_ROOT + "\",\"" + WHITEOUTS_ROOT + "\"]")
+                .contains("{\"pattern\":\"MODE=production\",\"required\":false,\"strategy\":\"string\"}");
+        assertThat(api.get("/v1/builds").expect(200).body().path("items")).as("nothing registered").isEmpty();
+        ((ObjectNode) request.get("input_image")).put("name", repo + ":missing");
+        assertThat(api.post("/v1/tools/converter/convert-app/aci", body).expect(422).text("field")).isEqualTo("request.input_image.name");
+    }
+
+    @Test
     void anEnclaveOsAppWithoutImagesBecomesAnAciAppByItsFirstAciConversion() {
         // What a Fortanix client does: its apps have no type (OpenCCM makes them Enclave OS apps).
         UUID app = api.post("/v1/apps", Api.object().put("name", "aci-by-conversion-" + UUID.randomUUID())

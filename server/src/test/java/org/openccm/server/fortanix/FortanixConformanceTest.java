@@ -57,13 +57,11 @@ class FortanixConformanceTest extends ApiTest {
     /**
      * The operations that do not yet answer as the description says. The issue is done when this set is empty; an
      * operation that passes must be removed from it (the test fails until it is). Why each is still here:
-     * convertAppNitroEnclaves/convertAppAci: the synchronous converter service is not offered (conversion runs as
-     * jobs under /v1/builds/convert-app/*). provisionNode: nodes come from attestation (join tokens), not from
-     * registration.
+     * provisionNode: nodes come from attestation (join tokens), not from registration.
      * (createUser is Fortanix's self-signup, off by default: this test runs a server that turned it on.)
      */
     static final Set<String> KNOWN_GAPS = Set.of(
-            "convertAppNitroEnclaves", "convertAppAci", "provisionNode");
+            "provisionNode");
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -81,6 +79,8 @@ class FortanixConformanceTest extends ApiTest {
     private SwaggerRequestBuilder builder;
     private final Map<String, Operation> operations = new LinkedHashMap<>();
     private final Map<String, Outcome> outcomes = new LinkedHashMap<>();
+    /** Operations this machine cannot check (the converter service without the tests' registry, outside CI). */
+    private final java.util.Set<String> unverifiable = new java.util.HashSet<>();
     /** The ids the scenario holds, by parameter or property name with '_' for '-' (app_id, zone_id, ...). */
     private final Map<String, String> ids = new HashMap<>();
     private String token;
@@ -126,7 +126,7 @@ class FortanixConformanceTest extends ApiTest {
         report();
         assertThat(outcomes.keySet()).as("operations the scenario called").containsExactlyInAnyOrderElementsOf(operations.keySet());
         List<String> newlyFailing = outcomes.values().stream()
-                .filter(o -> !o.passed() && !KNOWN_GAPS.contains(o.operation().id()))
+                .filter(o -> !o.passed() && !KNOWN_GAPS.contains(o.operation().id()) && !unverifiable.contains(o.operation().id()))
                 .map(FortanixConformanceTest::line)
                 .toList();
         List<String> fixed = outcomes.values().stream()
@@ -250,13 +250,27 @@ class FortanixConformanceTest extends ApiTest {
         aci.putObject("input_image").put("name", Fixtures.UNREACHABLE + "/library/python:3");
         step("convertAppBuildAci", () -> call("convertAppBuildAci", Map.of(), aci));
 
-        ObjectNode tool = images.deepCopy();
-        ((ObjectNode) tool.path("request")).remove("app_id");
+        // The converter service converts within the request: it needs a real image, pushed to the tests' registry.
+        String toolImage = null;
+        try {
+            toolImage = org.openccm.server.registry.TestRegistry.host() + "/openccm/conformance-" + UUID.randomUUID();
+            org.openccm.server.registry.TestImages.pushAciImage(toolImage + ":1", false);
+        } catch (org.opentest4j.TestAbortedException noRegistry) {
+            System.out.println("SKIPPING the converter service's operations (outside CI without docker-registry): " + noRegistry.getMessage());
+            unverifiable.addAll(List.of("convertAppNitroEnclaves", "convertAppAci"));
+            toolImage = Fixtures.UNREACHABLE + "/openccm/conformance";
+        } catch (Exception e) {
+            throw new IllegalStateException("the converter service's test image could not be pushed", e);
+        }
+        ObjectNode tool = Api.object();
+        ObjectNode toolRequest = tool.putObject("request");
+        toolRequest.putObject("input_image").put("name", toolImage + ":1").set("auth_config", registryAuth());
+        toolRequest.putObject("output_image").put("name", toolImage + "-nitro:1").set("auth_config", registryAuth());
         step("convertAppNitroEnclaves", () -> call("convertAppNitroEnclaves", Map.of(), tool));
         ObjectNode aciTool = Api.object();
         ObjectNode aciRequest = aciTool.putObject("request");
-        aciRequest.putObject("input_image").put("name", Fixtures.UNREACHABLE + "/library/python:3");
-        aciRequest.putObject("output_image").put("name", Fixtures.UNREACHABLE + "/library/python-aci:3");
+        aciRequest.putObject("input_image").put("name", toolImage + ":1").set("auth_config", registryAuth());
+        aciRequest.putObject("output_image").put("name", toolImage + "-aci:1");
         step("convertAppAci", () -> call("convertAppAci", Map.of(), aciTool));
     }
 
@@ -369,6 +383,11 @@ class FortanixConformanceTest extends ApiTest {
     }
 
     // ---- the generated client ----
+
+    private static ObjectNode registryAuth() {
+        return Api.object().put("username", org.openccm.server.registry.TestRegistry.USER)
+                .put("password", org.openccm.server.registry.TestRegistry.PASSWORD);
+    }
 
     private JsonNode call(String operationId) {
         return call(operationId, Map.of(), null);

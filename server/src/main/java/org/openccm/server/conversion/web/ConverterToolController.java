@@ -16,17 +16,73 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Fortanix CCM's converter service for Nitro Enclaves ({@code /v1/tools/converter/convert-app/nitro-enclaves}): an
- * image converted and pushed within the request, nothing registered. {@code /v1/builds/convert-app/nitro-enclaves}
- * is the canonical path: it registers the image for approval and converts it as a durable job.
+ * Fortanix CCM's converter service ({@code /v1/tools/converter/convert-app/*}): an image converted (Nitro Enclaves)
+ * or given its ACI policy within the request, nothing registered. {@code /v1/builds/convert-app/*} are the canonical
+ * paths: they register the image for approval and convert it as a durable job.
  */
 @RestController
 @Tag(name = "Converter")
 class ConverterToolController {
     private final ConversionService conversions;
+    private final org.openccm.server.conversion.AciConversionService aci;
 
-    ConverterToolController(ConversionService conversions) {
+    ConverterToolController(ConversionService conversions, org.openccm.server.conversion.AciConversionService aci) {
         this.conversions = conversions;
+        this.aci = aci;
+    }
+
+    /** Fortanix's AciConversionRequestOptions. */
+    record ToolAciOptions(Integer cpuCount, Double gbMem, Boolean waitForAgent) {}
+
+    record AciToolRequest(ToolRequest request, ToolAciOptions aciOptions) {}
+
+    /** Fortanix's ConverterSvcAciConfig: the deployment template (ARM, with the policy) and the image's ports. */
+    record AciConfig(String caciTemplate, java.util.List<org.openccm.server.build.DockerInfo.ExposedPort> exposedPorts) {}
+
+    record AciToolResponse(ConvertedImage convertedImage, AciConfig config) {}
+
+    @PostMapping("/v1/tools/converter/convert-app/aci")
+    @PreAuthorize(Roles.WRITE)
+    @Operation(summary = "Make the confidential ACI policy and ARM deployment template of an image now, registering nothing"
+            + " (Fortanix's converter service). OpenCCM's policy pins the input image as it is, so the converted image is the"
+            + " input image (its digest and size); output_image is accepted and not used. The canonical path is POST"
+            + " /v1/builds/convert-app/aci, which registers the image for approval.")
+    AciToolResponse aci(@AuthenticationPrincipal Caller caller, @RequestBody AciToolRequest body) {
+        ToolRequest r = FieldRules.required("request", body.request());
+        ConversionRequests.ImageInfo in = FieldRules.required("request.input_image", r.inputImage());
+        ToolOptions o = r.converterOptions();
+        if (o != null) {
+            String why = "not supported by OpenCCM's ACI policy generator";
+            FieldRules.absent("request.converter_options.allow_cmdline_args", trueOrNull(o.allowCmdlineArgs()), why);
+            FieldRules.absent("request.converter_options.allow_docker_pull_failure", trueOrNull(o.allowDockerPullFailure()), why);
+            FieldRules.absent("request.converter_options.java_mode", o.javaMode(), why);
+            FieldRules.absent("request.converter_options.certificates", emptyOrNull(o.certificates()), why);
+            FieldRules.absent("request.converter_options.mutable_env_vars", emptyOrNull(o.mutableEnvVars()),
+                    "a variable the policy does not fix is not supported yet; give fixed values in env_vars");
+        }
+        ToolAciOptions a = body.aciOptions() == null ? new ToolAciOptions(null, null, null) : body.aciOptions();
+        int cpu = a.cpuCount() == null ? 1 : FieldRules.range("aci_options.cpu_count", a.cpuCount(), 1, 65535);
+        double gb = a.gbMem() == null ? 1 : a.gbMem();
+        if (!(gb > 0) || gb > 16384 || Double.isNaN(gb)) {
+            throw new InvalidField("aci_options.gb_mem", "must be more than 0 (GB of memory)");
+        }
+        java.util.Map<String, String> env = new java.util.LinkedHashMap<>();
+        java.util.List<String> vars = o == null || o.envVars() == null ? java.util.List.of() : o.envVars();
+        for (int i = 0; i < vars.size(); i++) {
+            String e = vars.get(i);
+            int eq = e == null ? -1 : e.indexOf('=');
+            if (eq <= 0) {
+                throw new InvalidField("request.converter_options.env_vars[" + i + "]", "must be NAME=VALUE");
+            }
+            env.put(e.substring(0, eq), e.substring(eq + 1));
+        }
+        var options = new org.openccm.server.conversion.AciOptions(cpu, gb, a.waitForAgent() == null || a.waitForAgent(),
+                o != null && Boolean.TRUE.equals(o.debug()), o == null ? null : o.entrypoint(), o == null ? null : o.entrypointArgs(), env);
+        var made = aci.policyNow(caller, in.name(), ConversionRequests.credential("request.input_image", in.authConfig()), options);
+        String name = in.name().trim();
+        return new AciToolResponse(
+                new ConvertedImage(name.lastIndexOf(':') > name.lastIndexOf('/') ? name : name + ":latest", made.inputDigest(), made.bytes()),
+                new AciConfig(made.template(), made.ports()));
     }
 
     /** Fortanix's ConverterSvcConversionRequest. */
