@@ -22,10 +22,15 @@ public record Node(
         Instant statusUpdatedAt,
         Instant attestedAt,
         String description,
-        Map<String, String> labels) {
+        Map<String, String> labels,
+        Provisioned provisioned) {
+
+    /** What a node's agent said when it provisioned the node (Fortanix's NodeProvisionRequest); null for the others. */
+    public record Provisioned(String ipaddress, String agentVersion, Map<String, Object> sysInfo) {}
 
     /** Fortanix's NodeStatusType values that OpenCCM uses. */
     public enum Status {
+        PROVISIONED,
         RUNNING,
         DEACTIVATED,
     }

@@ -36,16 +36,24 @@ class NodeRepository {
     void insert(Node n) {
         jdbc.sql("INSERT INTO nodes (id, account_id, zone_id, name, platform, app_id, build_id, measured, status, attestation_count,"
                         + " created_at, status_updated_at, attested_at) VALUES (?,?,?,?,?,?,?,?::jsonb,?,?,?,?,?)")
-                .params(n.id(), n.accountId(), n.zoneId(), n.name(), n.platform().name(), n.appId(), n.buildId(),
+                .params(n.id(), n.accountId(), n.zoneId(), n.name(), n.platform() == null ? null : n.platform().name(), n.appId(), n.buildId(),
                         json.writeValueAsString(n.measured()), n.status().name(), n.attestationCount(),
-                        Timestamp.from(n.createdAt()), Timestamp.from(n.statusUpdatedAt()), Timestamp.from(n.attestedAt()))
+                        Timestamp.from(n.createdAt()), Timestamp.from(n.statusUpdatedAt()), n.attestedAt() == null ? null : Timestamp.from(n.attestedAt()))
                 .update();
+        if (n.provisioned() != null) {
+            jdbc.sql("UPDATE nodes SET ipaddress = ?, agent_version = ?, sys_info = ?::jsonb WHERE id = ?")
+                    .params(n.provisioned().ipaddress(), n.provisioned().agentVersion(),
+                            n.provisioned().sysInfo() == null ? null : json.writeValueAsString(n.provisioned().sysInfo()), n.id())
+                    .update();
+        }
     }
 
     void attestedAgain(UUID id, Platform platform, UUID appId, UUID buildId, Map<String, String> measured, Instant at) {
+        // A provisioned node's first attestation makes it RUNNING.
         jdbc.sql("UPDATE nodes SET platform = ?, app_id = ?, build_id = ?, measured = ?::jsonb, attestation_count = attestation_count + 1,"
-                        + " attested_at = ? WHERE id = ?")
-                .params(platform.name(), appId, buildId, json.writeValueAsString(measured), Timestamp.from(at), id)
+                        + " attested_at = ?, status_updated_at = CASE WHEN status = 'PROVISIONED' THEN ? ELSE status_updated_at END,"
+                        + " status = CASE WHEN status = 'PROVISIONED' THEN 'RUNNING' ELSE status END WHERE id = ?")
+                .params(platform.name(), appId, buildId, json.writeValueAsString(measured), Timestamp.from(at), Timestamp.from(at), id)
                 .update();
     }
 
@@ -63,14 +71,14 @@ class NodeRepository {
 
     List<Node> list(UUID accountId, String name, int limit, int offset) {
         return jdbc.sql("SELECT * FROM nodes WHERE account_id = ? AND (?::text IS NULL OR lower(name) = lower(?))"
-                        + " ORDER BY attested_at DESC, id LIMIT ? OFFSET ?")
+                        + " ORDER BY attested_at DESC NULLS LAST, id LIMIT ? OFFSET ?")
                 .params(accountId, name, name, limit, offset)
                 .query(this::node)
                 .list();
     }
 
     List<Node> ofBuild(UUID accountId, UUID buildId, int limit, int offset) {
-        return jdbc.sql("SELECT * FROM nodes WHERE account_id = ? AND build_id = ? ORDER BY attested_at DESC, id LIMIT ? OFFSET ?")
+        return jdbc.sql("SELECT * FROM nodes WHERE account_id = ? AND build_id = ? ORDER BY attested_at DESC NULLS LAST, id LIMIT ? OFFSET ?")
                 .params(accountId, buildId, limit, offset)
                 .query(this::node)
                 .list();
@@ -102,7 +110,7 @@ class NodeRepository {
                 rs.getObject("account_id", UUID.class),
                 rs.getObject("zone_id", UUID.class),
                 rs.getString("name"),
-                Platform.valueOf(rs.getString("platform")),
+                rs.getString("platform") == null ? null : Platform.valueOf(rs.getString("platform")),
                 rs.getObject("app_id", UUID.class),
                 rs.getObject("build_id", UUID.class),
                 json.readValue(rs.getString("measured"), new TypeReference<Map<String, String>>() {}),
@@ -110,8 +118,11 @@ class NodeRepository {
                 rs.getLong("attestation_count"),
                 rs.getTimestamp("created_at").toInstant(),
                 rs.getTimestamp("status_updated_at").toInstant(),
-                rs.getTimestamp("attested_at").toInstant(),
+                rs.getTimestamp("attested_at") == null ? null : rs.getTimestamp("attested_at").toInstant(),
                 rs.getString("description"),
-                json.readValue(rs.getString("labels"), new TypeReference<Map<String, String>>() {}));
+                json.readValue(rs.getString("labels"), new TypeReference<Map<String, String>>() {}),
+                rs.getString("ipaddress") == null && rs.getString("agent_version") == null && rs.getString("sys_info") == null ? null
+                        : new Node.Provisioned(rs.getString("ipaddress"), rs.getString("agent_version"), rs.getString("sys_info") == null ? null
+                                : json.readValue(rs.getString("sys_info"), new TypeReference<Map<String, Object>>() {})));
     }
 }

@@ -60,7 +60,7 @@ public class NodeService {
             return nodes.find(a.accountId(), n.id()).orElseThrow();
         }
         Node created = new Node(UUID.randomUUID(), a.accountId(), a.zoneId(), a.name(), a.platform(), a.appId(), a.buildId(),
-                a.measured(), Node.Status.RUNNING, 1, now, now, now, null, Map.of());
+                a.measured(), Node.Status.RUNNING, 1, now, now, now, null, Map.of(), null);
         nodes.insert(created);
         return created;
     }
@@ -84,6 +84,40 @@ public class NodeService {
 
     public int count(UUID accountId, String name) {
         return nodes.count(accountId, name);
+    }
+
+    /** Fortanix's NodeProvisionRequest, as OpenCCM uses it. */
+    public record Provision(String name, String description, String ipaddress, String agentVersion, Map<String, Object> sysInfo) {}
+
+    /**
+     * Fortanix's node provisioning: registers a node of the caller's zone (a join token's, or the account's default
+     * zone for an ADMIN) by name, PROVISIONED until its first attestation under that name makes it RUNNING. Its
+     * agent attests as every workload does (challenge, evidence bound to the CSR key and the nonce).
+     */
+    @Transactional
+    public Node provision(Caller caller, Provision p, UUID zoneId) {
+        UUID account = caller.account();
+        String name = FieldRules.required("name", FieldRules.text("name", p.name(), 200)).strip();
+        if (name.isEmpty() || name.chars().anyMatch(Character::isISOControl)) {
+            throw new InvalidField("name", "must be 1 to 200 printable characters");
+        }
+        if (nodes.lockByName(zoneId, name).isPresent()) {
+            throw new Conflict("name", "the zone has a node named '" + name + "' already");
+        }
+        Instant now = clock.instant();
+        Node node = new Node(UUID.randomUUID(), account, zoneId, name, null, null, null, Map.of(), Node.Status.PROVISIONED, 0, now, now, null,
+                FieldRules.text("description", p.description(), 1000), Map.of(),
+                new Node.Provisioned(FieldRules.text("ipaddress", p.ipaddress(), 100), FieldRules.text("sgx_version", p.agentVersion(), 100),
+                        p.sysInfo()));
+        nodes.insert(node);
+        if (node.description() != null) {
+            nodes.describe(node.id(), node.description(), Map.of());
+        }
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("name", name);
+        details.put("zone_id", zoneId);
+        audit.append(account, caller.actor(), "node.provisioned", "node", node.id(), details);
+        return get(account, node.id());
     }
 
     static final int MAX_LABELS = 64;

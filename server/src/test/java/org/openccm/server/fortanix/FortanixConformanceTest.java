@@ -55,13 +55,11 @@ class FortanixConformanceTest extends ApiTest {
     private static final List<String> PCRS = List.of(Fixtures.hex(48, 151), Fixtures.hex(48, 152), Fixtures.hex(48, 153));
 
     /**
-     * The operations that do not yet answer as the description says. The issue is done when this set is empty; an
-     * operation that passes must be removed from it (the test fails until it is). Why each is still here:
-     * provisionNode: nodes come from attestation (join tokens), not from registration.
-     * (createUser is Fortanix's self-signup, off by default: this test runs a server that turned it on.)
+     * The operations that do not yet answer as the description says: none. The set stays as a ratchet for the
+     * description's next version. (createUser is Fortanix's self-signup, off by default: this test runs a server that
+     * turned it on.)
      */
-    static final Set<String> KNOWN_GAPS = Set.of(
-            "provisionNode");
+    static final Set<String> KNOWN_GAPS = Set.of();
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 

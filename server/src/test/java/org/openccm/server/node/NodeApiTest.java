@@ -136,6 +136,41 @@ class NodeApiTest extends ApiTest {
     }
 
     @Test
+    void aProvisionedNodeWaitsForItsFirstAttestationUnderItsName() {
+        ObjectNode provision = Api.object().put("name", "edge-1").put("ipaddress", "192.0.2.7").put("sgx_version", "2.19")
+                .put("description", "rack 4");
+        provision.putObject("sys_info").put("num_cpu_cores", 8).put("epc_size", 0);
+
+        JsonNode task = workload.post("/v1/nodes", provision).expect(200).body();
+
+        assertThat(task.path("task_type").asString()).isEqualTo("NODE_ATTESTATION");
+        assertThat(task.at("/task_status/status").asString()).isEqualTo("INPROGRESS");
+        String id = task.path("node_id").asString();
+        JsonNode node = api.get("/v1/nodes/" + id).expect(200).body();
+        assertThat(node.at("/status/status").asString()).isEqualTo("PROVISIONED");
+        assertThat(node.path("ipaddress").asString()).isEqualTo("192.0.2.7");
+        assertThat(node.at("/sgx_info/version").asString()).isEqualTo("2.19");
+        assertThat(node.at("/sys_info/num_cpu_cores").asInt()).isEqualTo(8);
+        assertThat(node.path("description").asString()).isEqualTo("rack 4");
+        assertThat(node.path("attested_at").isNull() || node.path("attested_at").isMissingNode()).isTrue();
+        assertThat(api.get("/v1/nodes").expect(200).body().path("items").path(0).path("node_id").asString()).isEqualTo(id);
+
+        assertThat(attest("edge-1").expect(200).body().path("node_id").asString()).isEqualTo(id);
+
+        JsonNode running = api.get("/v1/nodes/" + id).expect(200).body();
+        assertThat(running.at("/status/status").asString()).isEqualTo("RUNNING");
+        assertThat(running.path("attestation_count").asLong()).isEqualTo(1);
+        assertThat(running.path("platform").asString()).isEqualTo("NITRO");
+        assertThat(api.get("/v1/audit?action=node.provisioned").expect(200).body().path("items")).hasSize(1);
+        assertThat(api.post("/v1/nodes", provision).expect(409).text("field")).isEqualTo("name");
+        ObjectNode withQuote = provision.deepCopy().put("name", "edge-2");
+        withQuote.putObject("attestation_request").put("csr", "x");
+        api.post("/v1/nodes", withQuote).rejects("attestation_request");
+        api.post("/v1/nodes", Api.object().put("name", "edge-3").put("sgx_version", "2")).rejects("ipaddress");
+        assertThat(api.newMember("VIEWER").post("/v1/nodes", provision.deepCopy().put("name", "edge-4")).status()).isEqualTo(403);
+    }
+
+    @Test
     void aNodeNameIsPrintableAndBounded() {
         assertThat(attest("x".repeat(201)).status()).isEqualTo(400);
         assertThat(attest("tab\there").status()).isEqualTo(400);

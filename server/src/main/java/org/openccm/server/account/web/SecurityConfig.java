@@ -47,8 +47,8 @@ class SecurityConfig {
                                     "/v1/docs",
                                     "/v1/swagger-ui/**")
                             .permitAll()
-                            // A join token reaches these two and nothing else (the handlers check their roles again).
-                            .requestMatchers(HttpMethod.POST, "/v1/attestation", "/v1/attestation/challenge")
+                            // A join token reaches these three and nothing else (the handlers check their roles again).
+                            .requestMatchers(HttpMethod.POST, "/v1/attestation", "/v1/attestation/challenge", "/v1/nodes")
                             .authenticated();
                     // Self-signup, when turned on; the handler still wants an ADMIN from anyone who is logged in.
                     var signup = auth.requestMatchers(HttpMethod.POST, "/v1/users");

@@ -33,16 +33,20 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "Nodes")
 class NodeController {
     private final NodeService nodes;
+    private final org.openccm.server.zone.ZoneService zones;
     private final CertificateService certificates;
     private final org.openccm.server.build.BuildService builds;
 
-    NodeController(NodeService nodes, CertificateService certificates, org.openccm.server.build.BuildService builds) {
+    NodeController(NodeService nodes, CertificateService certificates, org.openccm.server.build.BuildService builds,
+            org.openccm.server.zone.ZoneService zones) {
+        this.zones = zones;
         this.nodes = nodes;
         this.certificates = certificates;
         this.builds = builds;
     }
 
-    record NodeStatus(String status, long createdAt, long statusUpdatedAt, long lastSeenAt) {}
+    /** {@code last_seen_at}: the last attestation (none yet for a PROVISIONED node). */
+    record NodeStatus(String status, long createdAt, long statusUpdatedAt, Long lastSeenAt) {}
 
     /** Fortanix's Certificate (an issued one). */
     record CertificateInfo(UUID certificateId, String status, String certificate, UUID nodeId, UUID appId, UUID buildId) {
@@ -71,7 +75,7 @@ class NodeController {
             UUID acctId,
             UUID zoneId,
             NodeStatus status,
-            long attestedAt,
+            Long attestedAt,
             String platform,
             String attestationType,
             String certificate,
@@ -81,7 +85,9 @@ class NodeController {
             Map<String, String> measured,
             long attestationCount,
             String description,
-            Map<String, String> labels) {}
+            Map<String, String> labels,
+            String ipaddress,
+            Map<String, Object> sysInfo) {}
 
     /** Fortanix's NodeUpdateRequest: a JSON patch of the description and labels. */
     record NodeUpdateRequest(List<Map<String, Object>> patch) {}
@@ -110,6 +116,33 @@ class NodeController {
     @Operation(summary = "Get a node")
     NodeResponse get(@AuthenticationPrincipal Caller caller, @PathVariable("node-id") UUID id) {
         return response(nodes.get(caller.account(), id));
+    }
+
+    /** Fortanix's NodeProvisionRequest. */
+    record NodeProvisionRequest(String name, String description, String ipaddress, String sgxVersion, Map<String, Object> sysInfo,
+            Object attestationRequest, Object errorReport) {}
+
+    /** Fortanix's TaskStatus of the enrollment: INPROGRESS until the node attests. */
+    record EnrollmentStatus(String status, long createdAt, long statusUpdatedAt) {}
+
+    /** Fortanix's TaskResult: the node's enrollment, done when it attests (there is no approval task to follow). */
+    record TaskResult(UUID nodeId, String taskType, EnrollmentStatus taskStatus) {}
+
+    @PostMapping("/v1/nodes")
+    @PreAuthorize(Roles.ADMIN + " or hasRole('WORKLOAD')")
+    @Operation(summary = "Provision a node: register it by name in the join token's zone (or, for an ADMIN, the account's default"
+            + " zone), PROVISIONED until its agent attests under that name (POST /v1/attestation/challenge, then POST"
+            + " /v1/attestation with node_name). attestation_request is refused: OpenCCM's attestation is bound to a fresh nonce.")
+    TaskResult provision(@AuthenticationPrincipal Caller caller, @RequestBody NodeProvisionRequest request) {
+        FieldRules.absent("attestation_request", request.attestationRequest(),
+                "OpenCCM attests a node with a fresh nonce: POST /v1/attestation/challenge, then POST /v1/attestation with node_name");
+        FieldRules.required("ipaddress", request.ipaddress());
+        FieldRules.required("sgx_version", request.sgxVersion());
+        UUID zone = caller.workload() ? caller.zoneId() : zones.defaultZone(caller.account()).id();
+        Node node = nodes.provision(caller,
+                new NodeService.Provision(request.name(), request.description(), request.ipaddress(), request.sgxVersion(), request.sysInfo()), zone);
+        long at = node.createdAt().getEpochSecond();
+        return new TaskResult(node.id(), "NODE_ATTESTATION", new EnrollmentStatus("INPROGRESS", at, at));
     }
 
     @PatchMapping("/v1/nodes/{node-id}")
@@ -223,22 +256,26 @@ class NodeController {
         List<AppNodeInfo> apps = latest == null
                 ? List.of()
                 : List.of(AppNodeInfo.of(n, latest));
+        Long attested = n.attestedAt() == null ? null : n.attestedAt().getEpochSecond();
+        String platform = n.platform() == null ? null : n.platform().name();
         return new NodeResponse(
                 n.id(),
                 n.name(),
                 n.accountId(),
                 n.zoneId(),
-                new NodeStatus(n.status().name(), n.createdAt().getEpochSecond(), n.statusUpdatedAt().getEpochSecond(), n.attestedAt().getEpochSecond()),
-                n.attestedAt().getEpochSecond(),
-                n.platform().name(),
-                n.platform().name(),
+                new NodeStatus(n.status().name(), n.createdAt().getEpochSecond(), n.statusUpdatedAt().getEpochSecond(), attested),
+                attested,
+                platform,
+                platform,
                 latest == null ? null : latest.certificatePem(),
                 apps,
-                new SgxInfo(null),
+                new SgxInfo(n.provisioned() == null ? null : n.provisioned().agentVersion()),
                 n.buildId(),
                 n.measured(),
                 n.attestationCount(),
                 n.description(),
-                n.labels());
+                n.labels(),
+                n.provisioned() == null ? null : n.provisioned().ipaddress(),
+                n.provisioned() == null ? null : n.provisioned().sysInfo());
     }
 }
