@@ -323,16 +323,8 @@ public class AciConversionService implements ConversionJobRunner.Handler {
         try {
             return policyOf(tagged, repository, cred, options, AciDeploymentTemplate.resourceName(repository.substring(repository.lastIndexOf('/') + 1)),
                     (step, bytes) -> log.debug("ACI converter tool: {} ({} bytes)", step, bytes));
-        } catch (ConversionService.ConversionFailed | IllegalArgumentException e) {
-            throw new org.openccm.server.error.ConversionRefused("request.input_image.name", e.getMessage());
-        } catch (OciRegistryClient.RegistryException e) {
-            throw new org.openccm.server.error.ConversionRefused("request.input_image.name", "registry: " + e.getMessage());
-        } catch (IOException e) {
-            throw new org.openccm.server.error.ConversionRefused("request.input_image.name", "the image could not be read: " + e.getMessage());
-        } catch (RuntimeException e) {
-            throw e;
         } catch (Exception e) {
-            throw new IllegalStateException(e);
+            throw ConversionService.toolFailure(e);
         }
     }
 

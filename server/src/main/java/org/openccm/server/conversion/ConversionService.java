@@ -155,10 +155,23 @@ public class ConversionService implements ConversionJobRunner.Handler {
                 BuildFiles.NONE);
         UUID id = created.build().id();
         Instant now = clock.instant();
-        ObjectNode options = json.createObjectNode();
+        ObjectNode options = converterOptions(entrypoint, entrypointArgs, envVars);
         if (outputTag != null) {
             options.put("output_tag", outputTag);
         }
+        byte[] sealed = jobCredentials.seal(id, inputCredential, outputCredential);
+        jdbc.sql("INSERT INTO conversion_jobs (build_id, account_id, state, step, options, input_credential_enc, created_at, updated_at)"
+                        + " VALUES (?,?,'QUEUED','queued',?::jsonb,?,?,?)")
+                .params(id, caller.account(), options.toString(),
+                        sealed == null ? new org.springframework.jdbc.core.SqlParameterValue(java.sql.Types.BINARY, null) : sealed,
+                        Timestamp.from(now), Timestamp.from(now))
+                .update();
+        return created;
+    }
+
+    /** convert-app's converter options as a conversion reads them; each variable must be NAME=VALUE. */
+    private ObjectNode converterOptions(List<String> entrypoint, List<String> entrypointArgs, List<String> envVars) {
+        ObjectNode options = json.createObjectNode();
         if (entrypoint != null) {
             entrypoint.forEach(options.putArray("entrypoint")::add);
         }
@@ -173,14 +186,7 @@ public class ConversionService implements ConversionJobRunner.Handler {
             }
             envVars.forEach(options.putArray("env_vars")::add);
         }
-        byte[] sealed = jobCredentials.seal(id, inputCredential, outputCredential);
-        jdbc.sql("INSERT INTO conversion_jobs (build_id, account_id, state, step, options, input_credential_enc, created_at, updated_at)"
-                        + " VALUES (?,?,'QUEUED','queued',?::jsonb,?,?,?)")
-                .params(id, caller.account(), options.toString(),
-                        sealed == null ? new org.springframework.jdbc.core.SqlParameterValue(java.sql.Types.BINARY, null) : sealed,
-                        Timestamp.from(now), Timestamp.from(now))
-                .update();
-        return created;
+        return options;
     }
 
     /** The tag of {@code name}, whose repository must be the app's; null for none ("latest"). */
@@ -267,21 +273,7 @@ public class ConversionService implements ConversionJobRunner.Handler {
             Long memSize, Integer cpuCount, boolean persistence) {
         String input = taggedImage("request.input_image.name", inputImage, inputCredential);
         String output = taggedImage("request.output_image.name", outputImage, outputCredential);
-        ObjectNode options = json.createObjectNode();
-        if (entrypoint != null) {
-            entrypoint.forEach(options.putArray("entrypoint")::add);
-        }
-        if (entrypointArgs != null) {
-            entrypointArgs.forEach(options.putArray("entrypoint_args")::add);
-        }
-        if (envVars != null) {
-            for (int i = 0; i < envVars.size(); i++) {
-                if (envVars.get(i) == null || envVars.get(i).indexOf('=') <= 0) {
-                    throw new InvalidField("request.converter_options.env_vars[" + i + "]", "must be NAME=VALUE");
-                }
-            }
-            envVars.forEach(options.putArray("env_vars")::add);
-        }
+        ObjectNode options = converterOptions(entrypoint, entrypointArgs, envVars);
         RegistryService.Credential in = inputCredential != null ? inputCredential : credentials.credentialFor(caller.account(), input).orElse(null);
         RegistryService.Credential out = outputCredential != null ? outputCredential : credentials.credentialFor(caller.account(), output).orElse(null);
         String repository = input.substring(0, input.lastIndexOf(':'));
@@ -289,17 +281,22 @@ public class ConversionService implements ConversionJobRunner.Handler {
         try {
             return convertToEif(new NitroConversion(input, in, options, clock.instant().getEpochSecond(), repository, output, out, memSize,
                     cpuCount, persistence), progress);
-        } catch (ConversionFailed e) {
-            throw new org.openccm.server.error.ConversionRefused("request.input_image.name", e.getMessage());
-        } catch (RegistryException e) {
-            throw new org.openccm.server.error.ConversionRefused("request.input_image.name", "registry: " + e.getMessage());
-        } catch (IOException e) {
-            throw new org.openccm.server.error.ConversionRefused("request.input_image.name", "the image could not be read: " + e.getMessage());
-        } catch (RuntimeException e) {
-            throw e;
         } catch (Exception e) {
-            throw new IllegalStateException(e);
+            throw toolFailure(e);
         }
+    }
+
+    /** What a failed conversion within a request answers: a 422 naming the input image, or the runtime error as it is. */
+    static RuntimeException toolFailure(Exception e) {
+        return switch (e) {
+            case ConversionFailed f -> new org.openccm.server.error.ConversionRefused("request.input_image.name", f.getMessage());
+            case RegistryException r -> new org.openccm.server.error.ConversionRefused("request.input_image.name", "registry: " + r.getMessage());
+            case IOException io -> new org.openccm.server.error.ConversionRefused("request.input_image.name",
+                    "the image could not be read: " + io.getMessage());
+            case IllegalArgumentException bad -> new org.openccm.server.error.ConversionRefused("request.input_image.name", bad.getMessage());
+            case RuntimeException r -> r;
+            default -> new IllegalStateException(e);
+        };
     }
 
     /** {@code name} with its tag ("latest" when it has none); refused by digest, or without a registry when credentials are given. */
