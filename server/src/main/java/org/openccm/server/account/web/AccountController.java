@@ -4,6 +4,7 @@ package org.openccm.server.account.web;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.openccm.server.account.AccountRepository.Membership;
 import org.openccm.server.account.AccountService;
@@ -52,7 +53,15 @@ class AccountController {
             String status,
             String accountStatus,
             NodeEnrollment nodeEnrollment,
-            String component) {
+            String component,
+            String customLogo,
+            Map<String, Object> authConfigs,
+            String defaultGroupId,
+            String marketplaceGroupId) {
+        /**
+         * Fortanix's logo, single sign-on configurations and groups are accepted on update and change nothing here,
+         * so they are never set.
+         */
         static AccountResponse of(Membership m) {
             return new AccountResponse(
                     m.account().id(),
@@ -63,7 +72,11 @@ class AccountController {
                     "ACTIVE",
                     "Active",
                     NodeEnrollment.ENFORCED,
-                    "DEFAULT");
+                    "DEFAULT",
+                    null,
+                    null,
+                    null,
+                    null);
         }
     }
 

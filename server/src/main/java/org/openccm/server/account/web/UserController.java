@@ -46,7 +46,16 @@ class UserController {
             Long lastLoggedInAt,
             List<String> roles,
             Role role,
-            UUID selectedAccountId) {
+            UUID selectedAccountId,
+            boolean emailVerified,
+            String status,
+            String userAccountStatus,
+            Boolean acceptedLatestTermsAndConditions,
+            String newEmail) {
+        /**
+         * {@code email_verified} is false: OpenCCM sends no e-mail. {@code accepted_latest_terms_and_conditions} and
+         * {@code new_email} (Fortanix's terms and e-mail change) are never set.
+         */
         static UserResponse of(User u, Role role, UUID account) {
             return new UserResponse(
                     u.id(),
@@ -57,7 +66,12 @@ class UserController {
                     epoch(u.lastLoggedInAt()),
                     role == null ? List.of() : List.of(role.fortanixName()),
                     role,
-                    account);
+                    account,
+                    false,
+                    "ACTIVE",
+                    role == null ? null : "ACTIVE",
+                    null,
+                    null);
         }
     }
 

@@ -99,7 +99,10 @@ class AppController {
             UUID pendingTaskId,
             List<DomainInfo> domains,
             long createdAt,
-            long updatedAt) {
+            long updatedAt,
+            List<String> domainsAdded,
+            List<String> domainsRemoved) {
+        /** {@code domains_added}: the requested domain names still waiting for approval; none is ever waiting for removal. */
         static AppResponse of(AppService.AppView view) {
             App a = view.app();
             return new AppResponse(
@@ -131,7 +134,9 @@ class AppController {
                             .map(d -> new DomainInfo(d.name(), d.status(), d.taskId()))
                             .toList(),
                     a.createdAt().getEpochSecond(),
-                    a.updatedAt().getEpochSecond());
+                    a.updatedAt().getEpochSecond(),
+                    view.domains().stream().filter(d -> d.status() == AppDomain.Status.PENDING).map(AppDomain::name).toList(),
+                    List.of());
         }
     }
 

@@ -17,7 +17,8 @@ import org.openccm.server.build.LaunchHint;
  * CCM's Build object, plus {@code platform}. Times are seconds since the epoch, as in CCM. {@code attributes} has
  * the shape Fortanix's API description gives it, a map from a name to one platform's attributes; an OpenCCM image
  * has one, answered under {@value #ATTRIBUTES_NAME} ({@code {"default": {"nitro_enclave": {...}}}}). Requests may
- * send that map (any one name) or the platform object alone.
+ * send that map (any one name) or the platform object alone. {@code build_name} and {@code marketplace_build_id} name
+ * Fortanix's curated apps and marketplace, which OpenCCM does not have: never set.
  */
 public record BuildResponse(
         UUID buildId,
@@ -39,7 +40,9 @@ public record BuildResponse(
         Map<String, Object> configs,
         LaunchHint launchHint,
         boolean enableOverlayFilesystemPersistence,
-        UUID groupId) {
+        UUID groupId,
+        String buildName,
+        UUID marketplaceBuildId) {
 
     /** The name an image's one set of attributes is answered under. */
     public static final String ATTRIBUTES_NAME = "default";
@@ -73,6 +76,8 @@ public record BuildResponse(
                 b.configs(),
                 b.launchHint(),
                 b.enableOverlayFilesystemPersistence(),
-                b.groupId());
+                b.groupId(),
+                null,
+                null);
     }
 }

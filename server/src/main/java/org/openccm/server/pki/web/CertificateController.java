@@ -47,6 +47,8 @@ class CertificateController {
             Long revokedAt,
             String revocationReason,
             String certificate,
+            String status,
+            String csr,
             UUID nodeId) {
         static CertificateResponse of(IssuedCertificate c) {
             return new CertificateResponse(
@@ -62,6 +64,8 @@ class CertificateController {
                     c.revokedAt() == null ? null : c.revokedAt().getEpochSecond(),
                     c.revocationReason(),
                     c.certificatePem(),
+                    c.revokedAt() == null ? "ISSUED" : "REVOKED",
+                    null,
                     c.nodeId());
         }
     }
