@@ -396,11 +396,7 @@ public class AttestationService {
      */
     static String nodeName(String given, Platform platform, PublicKey key) {
         if (given != null) {
-            String name = FieldRules.text("node_name", given, 200).strip();
-            if (name.isEmpty() || name.chars().anyMatch(Character::isISOControl)) {
-                throw new InvalidField("node_name", "must be 1 to 200 printable characters");
-            }
-            return name;
+            return NodeService.name("node_name", given);
         }
         try {
             byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(key.getEncoded());

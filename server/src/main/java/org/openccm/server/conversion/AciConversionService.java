@@ -35,7 +35,6 @@ import org.openccm.server.conversion.aci.AciDeploymentTemplate;
 import org.openccm.server.conversion.aci.AciPolicyGenerator;
 import org.openccm.server.conversion.aci.DmVerity;
 import org.openccm.server.conversion.aci.Tar2Ext4;
-import org.openccm.server.error.FieldRules;
 import org.openccm.server.error.InvalidField;
 import org.openccm.server.error.NotFound;
 import org.openccm.server.registry.ImageNames;
@@ -304,20 +303,7 @@ public class AciConversionService implements ConversionJobRunner.Handler {
      * image is the input image, named by its digest.
      */
     public Policy policyNow(Caller caller, String inputImage, RegistryService.Credential inline, AciOptions options) {
-        String name = FieldRules.required("request.input_image.name", FieldRules.text("request.input_image.name", inputImage, 512)).trim();
-        if (name.contains("@")) {
-            throw new InvalidField("request.input_image.name", "name the image by tag (repository:tag); the policy pins every layer anyway");
-        }
-        if (inline != null && ImageNames.explicitRegistry(name).isEmpty()) {
-            throw new InvalidField("request.input_image.name", "an image pulled with credentials must name its registry, e.g. docker.io/" + name);
-        }
-        try {
-            Reference.parse(name);
-        } catch (RuntimeException e) {
-            throw new InvalidField("request.input_image.name", "not an image name: " + e.getMessage());
-        }
-        int slash = name.lastIndexOf('/');
-        String tagged = name.lastIndexOf(':') > slash ? name : name + ":latest";
+        String tagged = ConversionService.taggedImage("request.input_image.name", inputImage, inline);
         String repository = tagged.substring(0, tagged.lastIndexOf(':'));
         RegistryService.Credential cred = inline != null ? inline : credentials.credentialFor(caller.account(), tagged).orElse(null);
         try {

@@ -300,7 +300,7 @@ public class ConversionService implements ConversionJobRunner.Handler {
     }
 
     /** {@code name} with its tag ("latest" when it has none); refused by digest, or without a registry when credentials are given. */
-    private static String taggedImage(String field, String name, RegistryService.Credential credential) {
+    static String taggedImage(String field, String name, RegistryService.Credential credential) {
         String n = FieldRules.required(field, FieldRules.text(field, name, 512)).trim();
         if (n.contains("@")) {
             throw new InvalidField(field, "name the image by tag (repository:tag)");

@@ -86,6 +86,15 @@ public class NodeService {
         return nodes.count(accountId, name);
     }
 
+    /** A node's name as given (by its agent, or when it is provisioned): 1 to 200 printable characters, stripped. */
+    public static String name(String field, String given) {
+        String name = FieldRules.required(field, FieldRules.text(field, given, 200)).strip();
+        if (name.isEmpty() || name.chars().anyMatch(Character::isISOControl)) {
+            throw new InvalidField(field, "must be 1 to 200 printable characters");
+        }
+        return name;
+    }
+
     /** Fortanix's NodeProvisionRequest, as OpenCCM uses it. */
     public record Provision(String name, String description, String ipaddress, String agentVersion, Map<String, Object> sysInfo) {}
 
@@ -97,10 +106,7 @@ public class NodeService {
     @Transactional
     public Node provision(Caller caller, Provision p, UUID zoneId) {
         UUID account = caller.account();
-        String name = FieldRules.required("name", FieldRules.text("name", p.name(), 200)).strip();
-        if (name.isEmpty() || name.chars().anyMatch(Character::isISOControl)) {
-            throw new InvalidField("name", "must be 1 to 200 printable characters");
-        }
+        String name = name("name", p.name());
         if (nodes.lockByName(zoneId, name).isPresent()) {
             throw new Conflict("name", "the zone has a node named '" + name + "' already");
         }

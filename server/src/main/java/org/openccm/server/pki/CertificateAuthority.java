@@ -83,8 +83,14 @@ public class CertificateAuthority {
         create(created.accountId(), created.name());
     }
 
+    /** The current CA certificate; its key stays sealed (an attestation reads this beside issuing). */
     public X509Certificate certificate(UUID accountId) {
-        return ca(accountId).certificate();
+        return jdbc.sql("SELECT certificate_pem FROM account_cas WHERE account_id = ?")
+                .param(accountId)
+                .query(String.class)
+                .optional()
+                .map(CertificateAuthority::parse)
+                .orElseGet(() -> ca(accountId).certificate());
     }
 
     /** The fields of a workload certificate; the public key comes from the workload's verified CSR. */
@@ -301,13 +307,15 @@ public class CertificateAuthority {
 
     /**
      * One CRL per CA that issued a revoked certificate, each signed by that CA (RFC 5280: a CRL's issuer is the
-     * certificates' issuer), the current CA's always: {@code revoked} by the issuing CA's key id.
+     * certificates' issuer), the current CA's always: {@code revoked} by the issuing CA's key id, null for the current
+     * CA's certificates from before the first rotation.
      */
     public List<X509CRL> crls(UUID accountId, java.util.Map<String, List<Revoked>> revoked) {
         Ca current = ca(accountId);
-        String currentKeyId = keyId(current.certificate());
+        List<Revoked> ofCurrent = new java.util.ArrayList<>(revoked.getOrDefault(keyId(current.certificate()), List.of()));
+        ofCurrent.addAll(revoked.getOrDefault(null, List.of())); // issued before the first rotation named their CA
         List<X509CRL> out = new java.util.ArrayList<>();
-        out.add(crl(current, revoked.getOrDefault(currentKeyId, List.of())));
+        out.add(crl(current, ofCurrent));
         var previous = jdbc.sql("SELECT key_id, certificate_pem, private_key_enc FROM account_ca_generations"
                         + " WHERE account_id = ? AND state = 'PREVIOUS' ORDER BY retired_at DESC")
                 .param(accountId)

@@ -183,10 +183,9 @@ public class CertificateService {
      * CA issued and signed by it.
      */
     public List<X509CRL> crls(UUID accountId) {
-        String current = CertificateAuthority.keyId(ca.certificate(accountId));
         Map<String, List<CertificateAuthority.Revoked>> revoked = new java.util.HashMap<>();
-        jdbc.sql("SELECT COALESCE(ca_key_id, ?) AS issuer, serial, revoked_at FROM certificates WHERE account_id = ? AND revoked_at IS NOT NULL")
-                .params(current, accountId)
+        jdbc.sql("SELECT ca_key_id AS issuer, serial, revoked_at FROM certificates WHERE account_id = ? AND revoked_at IS NOT NULL")
+                .param(accountId)
                 .query((rs, n) -> {
                     revoked.computeIfAbsent(rs.getString("issuer"), k -> new java.util.ArrayList<>()).add(new CertificateAuthority.Revoked(
                             new BigInteger(rs.getString("serial"), 16), rs.getTimestamp("revoked_at").toInstant()));

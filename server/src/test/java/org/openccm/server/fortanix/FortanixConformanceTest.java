@@ -601,7 +601,7 @@ class FortanixConformanceTest extends ApiTest {
         return flat.length() > 160 ? flat.substring(0, 160) + "..." : flat;
     }
 
-    private static Path locate(Path relative) {
+    static Path locate(Path relative) {
         // Maven runs the tests in the module directory; the description lives at the repository's root.
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
             if (Files.exists(dir.resolve(relative))) {

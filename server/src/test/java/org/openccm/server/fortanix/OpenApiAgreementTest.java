@@ -36,7 +36,7 @@ class OpenApiAgreementTest extends ApiTest {
 
     @Test
     void openCcmsDescriptionAgreesWithFortanixsForEverySharedOperation() throws IOException {
-        fortanix = Api.JSON.readTree(Files.readString(locate(Path.of("testdata/reference/ccm-openapi.json"))));
+        fortanix = Api.JSON.readTree(Files.readString(FortanixConformanceTest.locate(Path.of("testdata/reference/ccm-openapi.json"))));
         ours = api.get("/v1/openapi.json").expect(200).body();
         int shared = 0;
         for (Map.Entry<String, JsonNode> path : fortanix.path("paths").properties()) {
@@ -195,14 +195,5 @@ class OpenApiAgreementTest extends ApiTest {
 
     private static String last(String ref) {
         return ref.substring(ref.lastIndexOf('/') + 1);
-    }
-
-    private static Path locate(Path relative) {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.exists(dir.resolve(relative))) {
-                return dir.resolve(relative);
-            }
-        }
-        throw new IllegalStateException(relative + " not found above " + Path.of("").toAbsolutePath());
     }
 }

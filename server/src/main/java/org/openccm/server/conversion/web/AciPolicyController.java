@@ -3,7 +3,6 @@ package org.openccm.server.conversion.web;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import java.util.List;
 import java.util.UUID;
 import org.openccm.server.identity.Caller;
 import org.openccm.server.account.Roles;
@@ -62,7 +61,7 @@ class AciPolicyController {
                 "a variable the policy does not fix is not supported yet; give fixed values in env_vars");
         AciOptions options = new AciOptions(
                 cpu, gb, o.waitForAgent() == null || o.waitForAgent(), Boolean.TRUE.equals(c.debug()),
-                c.entrypoint(), c.entrypointArgs(), envOf(c.envVars()));
+                c.entrypoint(), c.entrypointArgs(), ConversionRequests.env("converter_options.env_vars", c.envVars()));
         BuildService.Created created = aci.convert(caller, request.appId(), input.name(), credential, options);
         return BuildResponse.of(created.build(), created.app());
     }
@@ -82,21 +81,5 @@ class AciPolicyController {
     @Operation(summary = "The generated policy (Rego) of an ACI image; its SHA-256 is the image's HOST_DATA")
     ResponseEntity<String> policy(@AuthenticationPrincipal Caller caller, @PathVariable("build-id") UUID id) {
         return ResponseEntity.ok().contentType(MediaType.TEXT_PLAIN).body(aci.policy(caller.account(), id));
-    }
-
-    private static java.util.Map<String, String> envOf(List<String> entries) {
-        java.util.Map<String, String> env = new java.util.LinkedHashMap<>();
-        if (entries == null) {
-            return env;
-        }
-        for (int i = 0; i < entries.size(); i++) {
-            String e = entries.get(i);
-            int eq = e == null ? -1 : e.indexOf('=');
-            if (eq <= 0) {
-                throw new InvalidField("converter_options.env_vars[" + i + "]", "must be NAME=VALUE");
-            }
-            env.put(e.substring(0, eq), e.substring(eq + 1));
-        }
-        return env;
     }
 }

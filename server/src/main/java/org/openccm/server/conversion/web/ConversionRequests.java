@@ -35,4 +35,21 @@ final class ConversionRequests {
         String user = FieldRules.required(field + ".auth_config.username", FieldRules.text(field + ".auth_config.username", auth.username(), 256));
         return new RegistryService.Credential(user, FieldRules.text(field + ".auth_config.password", auth.password(), 8192));
     }
+
+    /** {@code NAME=VALUE} entries (ACI's fixed variables) as a map, in order; {@code field} names the list. */
+    static java.util.Map<String, String> env(String field, List<String> entries) {
+        java.util.Map<String, String> env = new java.util.LinkedHashMap<>();
+        if (entries == null) {
+            return env;
+        }
+        for (int i = 0; i < entries.size(); i++) {
+            String e = entries.get(i);
+            int eq = e == null ? -1 : e.indexOf('=');
+            if (eq <= 0) {
+                throw new org.openccm.server.error.InvalidField(field + "[" + i + "]", "must be NAME=VALUE");
+            }
+            env.put(e.substring(0, eq), e.substring(eq + 1));
+        }
+        return env;
+    }
 }

@@ -66,16 +66,7 @@ class ConverterToolController {
         if (!(gb > 0) || gb > 16384 || Double.isNaN(gb)) {
             throw new InvalidField("aci_options.gb_mem", "must be more than 0 (GB of memory)");
         }
-        java.util.Map<String, String> env = new java.util.LinkedHashMap<>();
-        java.util.List<String> vars = o == null || o.envVars() == null ? java.util.List.of() : o.envVars();
-        for (int i = 0; i < vars.size(); i++) {
-            String e = vars.get(i);
-            int eq = e == null ? -1 : e.indexOf('=');
-            if (eq <= 0) {
-                throw new InvalidField("request.converter_options.env_vars[" + i + "]", "must be NAME=VALUE");
-            }
-            env.put(e.substring(0, eq), e.substring(eq + 1));
-        }
+        java.util.Map<String, String> env = ConversionRequests.env("request.converter_options.env_vars", o == null ? null : o.envVars());
         var options = new org.openccm.server.conversion.AciOptions(cpu, gb, a.waitForAgent() == null || a.waitForAgent(),
                 o != null && Boolean.TRUE.equals(o.debug()), o == null ? null : o.entrypoint(), o == null ? null : o.entrypointArgs(), env);
         var made = aci.policyNow(caller, in.name(), ConversionRequests.credential("request.input_image", in.authConfig()), options);
